@@ -1,0 +1,36 @@
+/** contracts/: schemas, validators, types, canonical JSON, digests and the error registry. Imports nothing of ours. */
+export { canonicalize } from './canonical/json.js';
+export {
+  canonicalDigest,
+  DIGEST_PATTERN,
+  type Digest,
+  sha256Base64url,
+  sha256Digest,
+} from './canonical/digest.js';
+export { ERROR_CODE_PATTERN, type ErrorSpec } from './errors/spec.js';
+export { ERRORS, type ErrorCode, isErrorCode } from './errors/registry.js';
+export { type Issue, isMosaicError, MosaicError, type MosaicErrorOptions } from './errors/mosaic-error.js';
+export { type Problem, PROBLEM_TYPE_BASE, toProblem } from './errors/problem.js';
+export { assertValid, compileSchema, type Validator } from './validate.js';
+export {
+  GRANULARITIES,
+  type Granularity,
+  granularityRank,
+  SUBJECT_KINDS,
+  type SubjectKind,
+} from './schemas/common.js';
+export { queryClaimsSchema } from './schemas/query-claims.js';
+export { responseClaimsSchema } from './schemas/response-claims.js';
+export { problemSchema } from './schemas/problem.js';
+export { trustAnchorsSchema, trustListSchema } from './schemas/trust-list.js';
+export { nodeConfigSchema } from './schemas/node-config.js';
+export { jwksSchema, publicJwkSchema } from './schemas/jwk.js';
+export type * from './types.js';
+export {
+  validateNodeConfig,
+  validateProblem,
+  validateQueryClaims,
+  validateResponseClaims,
+  validateTrustAnchors,
+  validateTrustList,
+} from './validators.js';

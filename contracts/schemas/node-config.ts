@@ -1,0 +1,83 @@
+import { agencyId, countryCode, shortText } from './common.js';
+
+const listener = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['port'],
+  properties: {
+    host: { type: 'string', minLength: 1, maxLength: 255, default: '127.0.0.1' },
+    port: { type: 'integer', minimum: 0, maximum: 65535 },
+  },
+} as const;
+
+const filePath = { type: 'string', minLength: 1, maxLength: 4096 } as const;
+
+/**
+ * The node configuration file (YAML). Relative paths resolve against the file's directory. Closed: unknown
+ * keys are errors. Secrets are never here: passphrases come from files or the environment.
+ */
+export const nodeConfigSchema = {
+  $id: 'urn:mosaic:schema:node-config',
+  type: 'object',
+  additionalProperties: false,
+  required: ['agency', 'endpoint', 'listen', 'tls', 'signing', 'trustList'],
+  properties: {
+    agency: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'country'],
+      properties: { id: agencyId, name: shortText, country: countryCode },
+    },
+    endpoint: { type: 'string', format: 'uri', pattern: '^https://', maxLength: 512 },
+    dataDir: { ...filePath, default: 'data' },
+    listen: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['peer', 'api'],
+      properties: { peer: listener, api: listener },
+    },
+    tls: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['key', 'cert', 'ca'],
+      properties: {
+        key: filePath,
+        cert: filePath,
+        ca: filePath,
+        crl: filePath,
+        passphraseFile: filePath,
+      },
+    },
+    signing: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['key'],
+      properties: {
+        key: { ...filePath, description: 'PKCS#8 PEM of the JWS signing key (P-256 or Ed25519).' },
+        passphraseFile: filePath,
+      },
+    },
+    trustList: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['source', 'anchors'],
+      properties: {
+        source: { ...filePath, description: 'A file path or an https:// URL of the signed trust list.' },
+        anchors: { ...filePath, description: 'The federation authority public keys (JSON).' },
+        maxAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000, default: 86400 },
+        refreshSeconds: { type: 'integer', minimum: 5, maximum: 86400, default: 300 },
+      },
+    },
+    protocol: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        clockToleranceSeconds: { type: 'integer', minimum: 0, maximum: 600, default: 30 },
+        maxQueryLifetimeSeconds: { type: 'integer', minimum: 5, maximum: 3600, default: 120 },
+        maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 10485760, default: 65536 },
+        requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
+      },
+    },
+  },
+} as const;

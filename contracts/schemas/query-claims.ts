@@ -1,0 +1,60 @@
+import {
+  agencyId,
+  base64urlSha256,
+  epochSeconds,
+  granularity,
+  identifier,
+  shortText,
+  subject,
+} from './common.js';
+
+/** The claims of a signed peer query (DESIGN: Peer protocol). Closed: unknown claims are refused. */
+export const queryClaimsSchema = {
+  $id: 'urn:mosaic:schema:query-claims',
+  type: 'object',
+  additionalProperties: false,
+  required: [
+    'iss',
+    'aud',
+    'iat',
+    'exp',
+    'jti',
+    'cnf',
+    'purpose',
+    'legalBasis',
+    'caseRef',
+    'requester',
+    'subject',
+    'granularity',
+  ],
+  properties: {
+    iss: agencyId,
+    aud: agencyId,
+    iat: epochSeconds,
+    exp: epochSeconds,
+    jti: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$', description: 'At least 128 random bits.' },
+    cnf: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['x5t#S256'],
+      properties: { 'x5t#S256': base64urlSha256 },
+      description: 'RFC 8705 §3.1: SHA-256 thumbprint of the DER certificate the query must arrive with.',
+    },
+    purpose: identifier,
+    legalBasis: shortText,
+    caseRef: { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9/._-]{0,127}$' },
+    requester: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['id', 'role'],
+      properties: {
+        id: { type: 'string', pattern: '^[A-Za-z0-9_-]{4,64}$', description: 'Pseudonymous officer id.' },
+        role: { enum: ['analyst', 'disclosure-officer', 'auditor', 'admin', 'system'] },
+      },
+    },
+    subject,
+    granularity,
+    datasets: { type: 'array', maxItems: 32, uniqueItems: true, items: identifier },
+    traceparent: { type: 'string', pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' },
+  },
+} as const;

@@ -1,0 +1,77 @@
+import { agencyId, digest, epochSeconds, granularity, identifier } from './common.js';
+
+const decision = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['effect', 'reasonCode', 'ruleIds', 'granted', 'coarsened'],
+  properties: {
+    effect: { enum: ['permit', 'deny'] },
+    reasonCode: { type: 'string', pattern: '^[A-Z][A-Z0-9_]{2,63}$' },
+    ruleIds: { type: 'array', maxItems: 64, items: { type: 'string', maxLength: 128 } },
+    granted: { anyOf: [granularity, { type: 'null' }] },
+    coarsened: { type: 'boolean', description: 'True when the grant is coarser than what was asked.' },
+    policyDigest: digest,
+  },
+} as const;
+
+const hit = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['ref', 'score', 'band'],
+  properties: {
+    ref: { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$', description: 'Opaque reference for step 2.' },
+    score: { type: 'number' },
+    band: { enum: ['match', 'possible', 'non-match'] },
+    kind: { type: 'string', maxLength: 32 },
+    evidence: { type: 'array', maxItems: 64, items: { type: 'object' } },
+    fields: { type: 'object', maxProperties: 128 },
+    links: { type: 'array', maxItems: 256, items: { type: 'object' } },
+  },
+} as const;
+
+/** The claims of a responder's signed answer. */
+export const responseClaimsSchema = {
+  $id: 'urn:mosaic:schema:response-claims',
+  type: 'object',
+  additionalProperties: false,
+  required: ['iss', 'aud', 'iat', 'jti', 'queryJti', 'queryDigest', 'results', 'receipt'],
+  properties: {
+    iss: agencyId,
+    aud: agencyId,
+    iat: epochSeconds,
+    jti: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' },
+    queryJti: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' },
+    queryDigest: { ...digest, description: 'SHA-256 of the exact compact JWS of the query.' },
+    results: {
+      type: 'array',
+      maxItems: 64,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['dataset', 'decision'],
+        properties: {
+          dataset: identifier,
+          decision,
+          exists: { type: 'boolean' },
+          count: { type: 'integer', minimum: 0 },
+          hits: { type: 'array', maxItems: 1000, items: hit },
+        },
+      },
+    },
+    receipt: {
+      anyOf: [
+        { type: 'null' },
+        {
+          type: 'object',
+          additionalProperties: false,
+          required: ['leafIndex', 'checkpoint'],
+          properties: {
+            leafIndex: { type: 'integer', minimum: 0 },
+            leafHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+            checkpoint: { type: 'string', maxLength: 8192 },
+          },
+        },
+      ],
+    },
+  },
+} as const;
