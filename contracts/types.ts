@@ -107,6 +107,7 @@ export interface TrustList {
   version: number;
   issuedAt: string;
   expiresAt: string;
+  purposes?: string[];
   members: TrustListMember[];
 }
 

@@ -12,6 +12,13 @@ export const trustListSchema = {
     version: { type: 'integer', minimum: 1, maximum: 9007199254740991 },
     issuedAt: { type: 'string', format: 'date-time' },
     expiresAt: { type: 'string', format: 'date-time' },
+    purposes: {
+      type: 'array',
+      maxItems: 256,
+      uniqueItems: true,
+      items: identifier,
+      description: 'The federation vocabulary of query purposes; policies may only name these.',
+    },
     members: {
       type: 'array',
       maxItems: 1000,
