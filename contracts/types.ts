@@ -81,6 +81,7 @@ export interface ResponseClaims {
   jti: string;
   queryJti: string;
   queryDigest: Digest;
+  decision: DecisionSummary;
   results: DatasetResult[];
   receipt: Receipt | null;
 }

@@ -34,7 +34,7 @@ export const responseClaimsSchema = {
   $id: 'urn:mosaic:schema:response-claims',
   type: 'object',
   additionalProperties: false,
-  required: ['iss', 'aud', 'iat', 'jti', 'queryJti', 'queryDigest', 'results', 'receipt'],
+  required: ['iss', 'aud', 'iat', 'jti', 'queryJti', 'queryDigest', 'decision', 'results', 'receipt'],
   properties: {
     iss: agencyId,
     aud: agencyId,
@@ -42,6 +42,10 @@ export const responseClaimsSchema = {
     jti: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' },
     queryJti: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' },
     queryDigest: { ...digest, description: 'SHA-256 of the exact compact JWS of the query.' },
+    decision: {
+      ...decision,
+      description: 'The node-wide outcome: permit when at least one dataset released something.',
+    },
     results: {
       type: 'array',
       maxItems: 64,

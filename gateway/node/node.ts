@@ -1,0 +1,217 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Server as HttpServer } from 'node:http';
+import type { Server as HttpsServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import express from 'express';
+import { isMosaicError, type NodeConfig } from '../../contracts/index.js';
+import { readAnchors } from '../federation/authority.js';
+import { loadPrivateKey, readRequiredFile } from '../keys/files.js';
+import { type SigningKey, signingKeyFrom } from '../keys/jwk.js';
+import { createLogger, type Logger } from '../log.js';
+import { PeerClient } from '../peer/client.js';
+import {
+  type AuditPort,
+  type DecisionPort,
+  denyAllDecisions,
+  type MatchPort,
+  noAudit,
+  noData,
+} from '../peer/ports.js';
+import { createQueryPipeline } from '../peer/query-pipeline.js';
+import { ReplayStore } from '../peer/replay-store.js';
+import { createPeerServer } from '../peer/server.js';
+import { certThumbprint, readCertificate } from '../pki/x509.js';
+import { fetchTrustList } from '../trust/source.js';
+import { type LoadResult, TrustStore } from '../trust/trust-list.js';
+
+export interface NodeDeps {
+  /** Epoch milliseconds. Injected so tests control time without sleeping. */
+  readonly clock?: () => number;
+  readonly logger?: Logger;
+  readonly decisions?: DecisionPort;
+  readonly matcher?: MatchPort;
+  readonly audit?: AuditPort;
+}
+
+function passphrase(file: string | undefined, envName: string): string | undefined {
+  if (file !== undefined) return readRequiredFile(file).replace(/\r?\n$/, '');
+  return process.env[envName];
+}
+
+/**
+ * One running Mosaic node: the mTLS peer listener, the API listener, the trust list in force and the peer
+ * client. Construction validates everything it loads; `start` binds the listeners.
+ */
+export class MosaicNode {
+  readonly config: NodeConfig;
+  readonly trust: TrustStore;
+  readonly client: PeerClient;
+  readonly signingKey: SigningKey;
+  readonly db: Database.Database;
+  readonly logger: Logger;
+  readonly #clock: () => number;
+  readonly #peerServer: HttpsServer;
+  #api: HttpServer | undefined;
+  #refreshTimer: NodeJS.Timeout | undefined;
+  #trustError: string | undefined;
+  #stopping = false;
+
+  private constructor(config: NodeConfig, deps: NodeDeps) {
+    this.config = config;
+    this.#clock = deps.clock ?? Date.now;
+    this.logger = deps.logger ?? createLogger({ base: { agency: config.agency.id } });
+    const tlsKey = loadPrivateKey(
+      config.tls.key,
+      passphrase(config.tls.passphraseFile, 'MOSAIC_TLS_KEY_PASSPHRASE'),
+    ).export({ type: 'pkcs8', format: 'pem' }) as string;
+    const certPem = readRequiredFile(config.tls.cert);
+    const caPem = readRequiredFile(config.tls.ca);
+    const cert = readCertificate(certPem, config.tls.cert);
+    readCertificate(caPem, config.tls.ca);
+    this.signingKey = signingKeyFrom(
+      loadPrivateKey(
+        config.signing.key,
+        passphrase(config.signing.passphraseFile, 'MOSAIC_SIGNING_KEY_PASSPHRASE'),
+      ),
+    );
+    this.trust = new TrustStore(readAnchors(config.trustList.anchors), config.trustList.maxAgeSeconds);
+
+    if (!existsSync(config.dataDir)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
+    this.db = new Database(join(config.dataDir, 'node.db'));
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = NORMAL');
+
+    const audit = deps.audit ?? noAudit;
+    const steps = createQueryPipeline({
+      self: config.agency.id,
+      trust: this.trust,
+      replay: new ReplayStore(this.db),
+      signingKey: this.signingKey,
+      decisions: deps.decisions ?? denyAllDecisions,
+      matcher: deps.matcher ?? noData,
+      audit,
+      protocol: config.protocol,
+    });
+    this.#peerServer = createPeerServer({
+      tls: {
+        key: tlsKey,
+        cert: certPem,
+        ca: caPem,
+        ...(config.tls.crl === undefined ? {} : { crl: readRequiredFile(config.tls.crl) }),
+      },
+      steps,
+      audit,
+      maxBodyBytes: config.protocol.maxBodyBytes,
+      requestTimeoutMs: config.protocol.requestTimeoutMs,
+      clock: this.#clock,
+      logger: this.logger,
+      readiness: () => this.readiness(),
+    });
+    this.client = new PeerClient({
+      self: config.agency.id,
+      signingKey: this.signingKey,
+      tls: { key: tlsKey, cert: certPem, ca: caPem },
+      certThumbprint: certThumbprint(cert),
+      trust: this.trust,
+      clock: this.#clock,
+    });
+  }
+
+  /** Load configuration-derived state and bind both listeners. */
+  static async start(config: NodeConfig, deps: NodeDeps = {}): Promise<MosaicNode> {
+    const node = new MosaicNode(config, deps);
+    await node.reloadTrustList().catch(() => undefined);
+    await node.#listen();
+    node.#refreshTimer = setInterval(() => {
+      node.reloadTrustList().catch(() => undefined);
+    }, config.trustList.refreshSeconds * 1000);
+    node.#refreshTimer.unref();
+    return node;
+  }
+
+  /** The analyst/auditor API listener (`/api/v1/`), separate from the peer listener. */
+  #createApi() {
+    const readiness = () => this.readiness();
+    const app = express();
+    app.disable('x-powered-by');
+    app.get('/healthz', function healthz(_req, res) {
+      res.json({ status: 'ok' });
+    });
+    app.get('/readyz', function readyz(_req, res) {
+      const r = readiness();
+      res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not-ready', reasons: r.reasons });
+    });
+    return app;
+  }
+
+  async #listen(): Promise<void> {
+    const { peer, api } = this.config.listen;
+    await new Promise<void>((resolve, reject) => {
+      this.#peerServer.once('error', reject);
+      this.#peerServer.listen(peer.port, peer.host, () => resolve());
+    });
+    const app = this.#createApi();
+    const server = await new Promise<HttpServer>((resolve, reject) => {
+      const s = app.listen(api.port, api.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    });
+    this.#api = server;
+  }
+
+  get peerUrl(): string {
+    const a = this.#peerServer.address() as AddressInfo;
+    return `https://${this.config.listen.peer.host}:${a.port}`;
+  }
+
+  get apiUrl(): string {
+    const a = this.#api!.address() as AddressInfo;
+    return `http://${this.config.listen.api.host}:${a.port}`;
+  }
+
+  /** Fetch the trust list from its source and adopt it if it verifies and is newer. */
+  async reloadTrustList(): Promise<LoadResult> {
+    try {
+      const token = await fetchTrustList(this.config.trustList.source);
+      const result = this.trust.load(token, this.#clock());
+      this.#trustError = undefined;
+      if (result.changed) this.logger.info('trust list loaded', { version: result.version });
+      return result;
+    } catch (err) {
+      this.#trustError = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
+      this.logger.warn('trust list not loaded', {
+        code: this.#trustError,
+        detail: isMosaicError(err) ? err.detail : String(err),
+        inForce: this.trust.snapshot?.list.version ?? null,
+      });
+      throw err;
+    }
+  }
+
+  readiness(): { ready: boolean; reasons: string[] } {
+    const reasons: string[] = [];
+    if (this.#stopping) reasons.push('MOSAIC_ERR_NOT_READY');
+    try {
+      this.trust.current(this.#clock());
+    } catch (err) {
+      reasons.push(isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL');
+    }
+    if (this.#trustError && !reasons.includes(this.#trustError))
+      reasons.push(`last refresh: ${this.#trustError}`);
+    return { ready: reasons.length === 0, reasons };
+  }
+
+  async stop(): Promise<void> {
+    this.#stopping = true;
+    if (this.#refreshTimer) clearInterval(this.#refreshTimer);
+    this.client.close();
+    const closeServer = (s: HttpServer | HttpsServer | undefined) =>
+      new Promise<void>((resolve) => {
+        if (!s?.listening) return resolve();
+        s.close(() => resolve());
+        s.closeIdleConnections();
+      });
+    await Promise.all([closeServer(this.#peerServer), closeServer(this.#api)]);
+    this.db.close();
+  }
+}

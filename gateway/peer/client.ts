@@ -1,0 +1,222 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { Agent, request } from 'node:https';
+import type { PeerCertificate } from 'node:tls';
+import {
+  isMosaicError,
+  MosaicError,
+  type Problem,
+  type QueryClaims,
+  type ResponseClaims,
+  sha256Digest,
+  validateProblem,
+  validateResponseClaims,
+} from '../../contracts/index.js';
+import { decodeCompact, signCompact, verifySignature } from '../jws/compact.js';
+import type { SigningKey } from '../keys/jwk.js';
+import type { Member, TrustStore } from '../trust/trust-list.js';
+
+/** The parts of a query the caller chooses; the client adds the envelope claims. */
+export type QueryInput = Omit<QueryClaims, 'iss' | 'aud' | 'iat' | 'exp' | 'jti' | 'cnf'>;
+
+export interface PeerClientOptions {
+  readonly self: string;
+  readonly signingKey: SigningKey;
+  readonly tls: { readonly key: string; readonly cert: string; readonly ca: string };
+  /** `x5t#S256` of our own TLS certificate, for the `cnf` claim. */
+  readonly certThumbprint: string;
+  readonly trust: TrustStore;
+  readonly clock: () => number;
+  readonly queryLifetimeSeconds?: number;
+  readonly maxResponseBytes?: number;
+}
+
+export interface PeerAnswer {
+  readonly claims: QueryClaims;
+  readonly queryToken: string;
+  readonly response: ResponseClaims;
+  readonly responseToken: string;
+}
+
+/** A peer's coded refusal, with the problem it sent. */
+export class PeerRefusedError extends MosaicError {
+  readonly problem: Problem;
+  constructor(problem: Problem) {
+    super('MOSAIC_ERR_PEER_REFUSED', { detail: `${problem.code} (${problem.status})` });
+    this.problem = problem;
+  }
+}
+
+const PIN_MISMATCH = Symbol('mosaic.pinMismatch');
+
+/**
+ * Signs queries and calls peers over mTLS. Each peer gets its own keep-alive Agent whose
+ * `checkServerIdentity` checks the SPKI pin from the trust list: a pooled socket is only ever reused for the
+ * peer (and the pin set) it was checked against, so connection reuse cannot skip the pin check
+ * (audit-crypto-matching §2.1, "pooled sockets skip a new pin check"). The host name is not checked: the pin
+ * is the identity, and endpoints are often IP addresses inside agency networks.
+ */
+export class PeerClient {
+  readonly #opts: PeerClientOptions;
+  readonly #agents = new Map<string, { key: string; agent: Agent }>();
+
+  constructor(opts: PeerClientOptions) {
+    this.#opts = opts;
+  }
+
+  /** Build and sign a query for `target` (exposed for tests and tools that need the token itself). */
+  signQuery(target: string, input: QueryInput): { claims: QueryClaims; token: string } {
+    const iat = Math.floor(this.#opts.clock() / 1000);
+    const claims: QueryClaims = {
+      ...input,
+      iss: this.#opts.self,
+      aud: target,
+      iat,
+      exp: iat + (this.#opts.queryLifetimeSeconds ?? 60),
+      jti: randomBytes(16).toString('base64url'),
+      cnf: { 'x5t#S256': this.#opts.certThumbprint },
+    };
+    return { claims, token: signCompact(claims, this.#opts.signingKey, 'mosaic-query+jws') };
+  }
+
+  /** Send a query to a member and verify the answer. Every failure is a coded MosaicError. */
+  async query(target: string, input: QueryInput, signal?: AbortSignal): Promise<PeerAnswer> {
+    const member = this.#member(target);
+    const { claims, token } = this.signQuery(target, input);
+    const { status, contentType, body } = await this.#post(member, '/fed/v1/queries', token, signal);
+    if (status !== 200) throw refusal(body);
+    if (contentType !== 'application/jose') {
+      throw new MosaicError('MOSAIC_ERR_PEER_BAD_RESPONSE', { detail: `content-type ${contentType}` });
+    }
+    const response = this.#verifyResponse(member, body, claims, token);
+    return { claims, queryToken: token, response, responseToken: body };
+  }
+
+  /** Send an already-signed token as is. For tests of the responder's checks and for replay drills. */
+  async sendRaw(
+    target: string,
+    body: string,
+    options: { contentType?: string; signal?: AbortSignal } = {},
+  ): Promise<{ status: number; contentType: string; body: string }> {
+    return this.#post(this.#member(target), '/fed/v1/queries', body, options.signal, options.contentType);
+  }
+
+  #member(target: string): Member {
+    const member = this.#opts.trust.member(target, this.#opts.clock());
+    if (!member) throw new MosaicError('MOSAIC_ERR_TRUST_UNKNOWN_AGENCY', { detail: target });
+    return member;
+  }
+
+  #verifyResponse(member: Member, token: string, claims: QueryClaims, queryToken: string): ResponseClaims {
+    try {
+      const jws = decodeCompact(token, 'mosaic-response+jws');
+      const key = member.keys.get(jws.header.kid);
+      if (!key) throw new Error('response kid is not one of the peer keys');
+      verifySignature(jws, key);
+      const r = jws.payload;
+      if (!validateResponseClaims(r)) throw new Error('response schema');
+      if (r.iss !== member.agencyId) throw new Error('response iss');
+      if (r.aud !== this.#opts.self) throw new Error('response aud');
+      if (r.queryJti !== claims.jti || r.queryDigest !== sha256Digest(queryToken)) {
+        throw new Error('response answers another query');
+      }
+      return r;
+    } catch (err) {
+      throw new MosaicError('MOSAIC_ERR_PEER_BAD_RESPONSE', { detail: String(err), cause: err });
+    }
+  }
+
+  #agent(member: Member): Agent {
+    const key = [...member.pins].sort().join(',');
+    const cached = this.#agents.get(member.agencyId);
+    if (cached && cached.key === key) return cached.agent;
+    cached?.agent.destroy();
+    const pins = new Set(member.pins);
+    const agent = new Agent({
+      keepAlive: true,
+      maxSockets: 32,
+      key: this.#opts.tls.key,
+      cert: this.#opts.tls.cert,
+      ca: this.#opts.tls.ca,
+      minVersion: 'TLSv1.3',
+      checkServerIdentity: (_host: string, cert: PeerCertificate) => {
+        const pin = cert.pubkey ? createHash('sha256').update(cert.pubkey).digest('base64url') : '';
+        if (pins.has(pin)) return undefined;
+        const err = new Error(`TLS pin mismatch for ${member.agencyId}`);
+        (err as Error & { [PIN_MISMATCH]?: true })[PIN_MISMATCH] = true;
+        return err;
+      },
+    });
+    this.#agents.set(member.agencyId, { key, agent });
+    return agent;
+  }
+
+  #post(
+    member: Member,
+    path: string,
+    body: string,
+    signal?: AbortSignal,
+    contentType = 'application/jose',
+  ): Promise<{ status: number; contentType: string; body: string }> {
+    const url = new URL(path, member.endpoint);
+    const limit = this.#opts.maxResponseBytes ?? 8 * 1024 * 1024;
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method: 'POST',
+          agent: this.#agent(member),
+          headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+          ...(signal ? { signal } : {}),
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let size = 0;
+          res.on('data', (c: Buffer) => {
+            size += c.length;
+            if (size > limit) {
+              res.destroy(new MosaicError('MOSAIC_ERR_PEER_BAD_RESPONSE', { detail: 'response too large' }));
+              return;
+            }
+            chunks.push(c);
+          });
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: (res.headers['content-type'] ?? '').split(';')[0]!.trim(),
+              body: Buffer.concat(chunks).toString('utf8'),
+            }),
+          );
+          res.on('error', (err) => reject(mapTransportError(err, signal)));
+        },
+      );
+      req.on('error', (err) => reject(mapTransportError(err, signal)));
+      req.end(body);
+    });
+  }
+
+  close(): void {
+    for (const { agent } of this.#agents.values()) agent.destroy();
+    this.#agents.clear();
+  }
+}
+
+function refusal(body: string): MosaicError {
+  try {
+    const problem: unknown = JSON.parse(body);
+    if (validateProblem(problem)) return new PeerRefusedError(problem);
+  } catch {
+    // fall through: a non-problem error body is itself a bad response
+  }
+  return new MosaicError('MOSAIC_ERR_PEER_BAD_RESPONSE', { detail: 'error without a problem document' });
+}
+
+function mapTransportError(err: unknown, signal: AbortSignal | undefined): MosaicError {
+  if (isMosaicError(err)) return err;
+  if ((err as { [PIN_MISMATCH]?: true })[PIN_MISMATCH]) {
+    return new MosaicError('MOSAIC_ERR_PEER_PIN_MISMATCH', { cause: err });
+  }
+  if (signal?.aborted || (err as { name?: string }).name === 'AbortError') {
+    return new MosaicError('MOSAIC_ERR_PEER_TIMEOUT', { cause: err });
+  }
+  return new MosaicError('MOSAIC_ERR_PEER_UNREACHABLE', { detail: String(err), cause: err });
+}

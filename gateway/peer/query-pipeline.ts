@@ -1,0 +1,194 @@
+import { randomBytes } from 'node:crypto';
+import {
+  type DatasetResult,
+  type Digest,
+  MosaicError,
+  type QueryClaims,
+  type Receipt,
+  type ResponseClaims,
+  sha256Digest,
+  validateQueryClaims,
+} from '../../contracts/index.js';
+import { type DecodedJws, decodeCompact, signCompact, verifySignature } from '../jws/compact.js';
+import type { SigningKey } from '../keys/jwk.js';
+import type { Member, TrustStore } from '../trust/trust-list.js';
+import type { PeerIdentity } from './identity.js';
+import type { AuditPort, DecisionPort, MatchPort, QueryDecision, VerifiedQuery } from './ports.js';
+import type { ReplayStore } from './replay-store.js';
+
+/** The state of one exchange as it moves through the steps; each step fills in what it established. */
+export interface Exchange {
+  readonly now: number;
+  readonly identity: PeerIdentity;
+  readonly token: string;
+  peer?: Member;
+  jws?: DecodedJws;
+  claims?: QueryClaims;
+  queryDigest?: Digest;
+  decision?: QueryDecision;
+  results?: DatasetResult[];
+  receipt?: Receipt | null;
+  response?: string;
+}
+
+export interface PipelineDeps {
+  readonly self: string;
+  readonly trust: TrustStore;
+  readonly replay: ReplayStore;
+  readonly signingKey: SigningKey;
+  readonly decisions: DecisionPort;
+  readonly matcher: MatchPort;
+  readonly audit: AuditPort;
+  readonly protocol: {
+    readonly clockToleranceSeconds: number;
+    readonly maxQueryLifetimeSeconds: number;
+  };
+}
+
+export type Step = (ex: Exchange) => void | Promise<void>;
+
+/**
+ * The responder's pipeline for `POST /fed/v1/queries`, in the order DESIGN.md gives. Each step is a named
+ * function so that stack traces, logs and spans say which check refused a query.
+ */
+export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
+  const { trust, replay, protocol } = deps;
+
+  function authenticatePeer(ex: Exchange): void {
+    const id = ex.identity;
+    if (id.state === 'no-cert') throw new MosaicError('MOSAIC_ERR_TLS_NO_CLIENT_CERT');
+    if (id.state === 'untrusted')
+      throw new MosaicError('MOSAIC_ERR_TLS_UNTRUSTED_CERT', { detail: id.reason });
+    const member = trust.memberByPin(id.pin, ex.now);
+    if (!member) throw new MosaicError('MOSAIC_ERR_TLS_NOT_A_MEMBER');
+    ex.peer = member;
+  }
+
+  function verifyQuerySignature(ex: Exchange): void {
+    const jws = decodeCompact(ex.token, 'mosaic-query+jws');
+    const iss = jws.payload['iss'];
+    if (typeof iss !== 'string') throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', { detail: 'iss missing' });
+    const issuer = trust.member(iss, ex.now);
+    if (!issuer) throw new MosaicError('MOSAIC_ERR_JWS_UNKNOWN_ISSUER');
+    const key = issuer.keys.get(jws.header.kid);
+    if (!key) throw new MosaicError('MOSAIC_ERR_JWS_KEY_NOT_OF_ISSUER');
+    verifySignature(jws, key);
+    ex.jws = jws;
+  }
+
+  function checkBinding(ex: Exchange): void {
+    const payload = ex.jws!.payload;
+    const cnf = payload['cnf'] as { 'x5t#S256'?: unknown } | undefined;
+    const id = ex.identity;
+    // RFC 8705 §3: the query must arrive over the very certificate it names, from the agency that signed it.
+    if (
+      id.state !== 'verified' ||
+      typeof cnf !== 'object' ||
+      cnf === null ||
+      cnf['x5t#S256'] !== id.thumbprint
+    ) {
+      throw new MosaicError('MOSAIC_ERR_QUERY_BINDING_MISMATCH', {
+        detail: 'cnf does not name this certificate',
+      });
+    }
+    if (payload['iss'] !== ex.peer!.agencyId) {
+      throw new MosaicError('MOSAIC_ERR_QUERY_BINDING_MISMATCH', { detail: 'iss is not the TLS peer' });
+    }
+  }
+
+  function checkFreshness(ex: Exchange): void {
+    const { iat, exp, aud } = ex.jws!.payload;
+    if (aud !== deps.self) throw new MosaicError('MOSAIC_ERR_QUERY_WRONG_AUDIENCE');
+    if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) {
+      throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', {
+        issues: [{ path: '/iat', message: 'must be integer' }],
+      });
+    }
+    const now = Math.floor(ex.now / 1000);
+    const tol = protocol.clockToleranceSeconds;
+    if ((iat as number) > now + tol) throw new MosaicError('MOSAIC_ERR_QUERY_NOT_YET_VALID');
+    if ((exp as number) + tol < now) throw new MosaicError('MOSAIC_ERR_QUERY_EXPIRED');
+    const lifetime = (exp as number) - (iat as number);
+    if (lifetime < 0 || lifetime > protocol.maxQueryLifetimeSeconds) {
+      throw new MosaicError('MOSAIC_ERR_QUERY_LIFETIME_TOO_LONG');
+    }
+  }
+
+  function rejectReplay(ex: Exchange): void {
+    const { iss, jti, exp } = ex.jws!.payload;
+    if (typeof jti !== 'string' || jti.length > 64) {
+      throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', { issues: [{ path: '/jti', message: 'invalid' }] });
+    }
+    const keepUntil = (exp as number) + protocol.clockToleranceSeconds;
+    if (!replay.remember(iss as string, jti, keepUntil, Math.floor(ex.now / 1000))) {
+      throw new MosaicError('MOSAIC_ERR_QUERY_REPLAYED');
+    }
+  }
+
+  function validateQuery(ex: Exchange): void {
+    const payload = ex.jws!.payload;
+    if (!validateQueryClaims(payload)) {
+      throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', { issues: validateQueryClaims.issues() });
+    }
+    ex.claims = payload;
+    ex.queryDigest = sha256Digest(ex.token);
+  }
+
+  async function decide(ex: Exchange): Promise<void> {
+    ex.decision = await deps.decisions.decide(verified(ex));
+  }
+
+  async function match(ex: Exchange): Promise<void> {
+    ex.results = await deps.matcher.match(verified(ex), ex.decision!);
+  }
+
+  async function appendAudit(ex: Exchange): Promise<void> {
+    // Audit first (DESIGN principle 4): if this rejects, the response is never built, let alone sent.
+    ex.receipt = await deps.audit.recordExchange({
+      query: verified(ex),
+      decision: ex.decision!,
+      results: ex.results!,
+    });
+  }
+
+  function signResponse(ex: Exchange): void {
+    const claims = ex.claims!;
+    const response: ResponseClaims = {
+      iss: deps.self,
+      aud: claims.iss,
+      iat: Math.floor(ex.now / 1000),
+      jti: randomBytes(16).toString('base64url'),
+      queryJti: claims.jti,
+      queryDigest: ex.queryDigest!,
+      decision: ex.decision!.overall,
+      results: ex.results!,
+      receipt: ex.receipt ?? null,
+    };
+    ex.response = signCompact(response, deps.signingKey, 'mosaic-response+jws');
+  }
+
+  return [
+    authenticatePeer,
+    verifyQuerySignature,
+    checkBinding,
+    checkFreshness,
+    rejectReplay,
+    validateQuery,
+    decide,
+    match,
+    appendAudit,
+    signResponse,
+  ];
+}
+
+function verified(ex: Exchange): VerifiedQuery {
+  return { claims: ex.claims!, peer: ex.peer!, queryDigest: ex.queryDigest!, token: ex.token, now: ex.now };
+}
+
+/** Run the steps in order; the first to throw ends the exchange. Sync steps are not awaited (hot path). */
+export async function runPipeline(steps: readonly Step[], ex: Exchange): Promise<void> {
+  for (const step of steps) {
+    const r = step(ex);
+    if (r !== undefined) await r;
+  }
+}

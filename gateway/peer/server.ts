@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import { isMosaicError, MosaicError } from '../../contracts/index.js';
+import type { Logger } from '../log.js';
+import { mediaType, readBody, sendJose, sendJson, sendProblem } from './http.js';
+import { peerIdentityOf } from './identity.js';
+import type { AuditPort } from './ports.js';
+import { type Exchange, runPipeline, type Step } from './query-pipeline.js';
+
+export interface PeerServerOptions {
+  readonly tls: { readonly key: string; readonly cert: string; readonly ca: string; readonly crl?: string };
+  readonly steps: readonly Step[];
+  readonly audit: AuditPort;
+  readonly maxBodyBytes: number;
+  readonly requestTimeoutMs: number;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  readonly readiness: () => { ready: boolean; reasons: string[] };
+}
+
+/**
+ * The mTLS listener for `/fed/v1/`. TLS 1.3 only, client certificates requested and verified against the
+ * federation CA. `rejectUnauthorized` is off on purpose: a handshake refused by OpenSSL reaches the client as a
+ * bare ECONNRESET, whereas here the first pipeline step turns a missing or foreign certificate into a coded
+ * problem (and an audit record of the refusal). Nothing but that problem is reachable without a member's
+ * certificate. Plain node:https rather than express: the envelope is one route, and express would cost more
+ * per request than the whole signature check (perf-limits §4).
+ */
+export function createPeerServer(opts: PeerServerOptions): Server {
+  const server = createServer(
+    {
+      key: opts.tls.key,
+      cert: opts.tls.cert,
+      ca: opts.tls.ca,
+      ...(opts.tls.crl === undefined ? {} : { crl: opts.tls.crl }),
+      requestCert: true,
+      rejectUnauthorized: false,
+      minVersion: 'TLSv1.3',
+      // Slow clients must not hold connections: bounded header and request time (slowloris).
+      headersTimeout: Math.min(opts.requestTimeoutMs, 10_000),
+      requestTimeout: opts.requestTimeoutMs,
+      keepAliveTimeout: 30_000,
+    },
+    (req, res) => {
+      handle(req, res).catch((err: unknown) => {
+        opts.logger.error('peer handler failed', { error: String(err) });
+        sendProblem(res, err);
+      });
+    },
+  );
+  server.on('secureConnection', (socket: TLSSocket) => {
+    peerIdentityOf(socket);
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path === '/fed/v1/queries') {
+      if (req.method !== 'POST') return void sendProblem(res, new MosaicError('MOSAIC_ERR_REQUEST_METHOD'));
+      return handleQuery(req, res);
+    }
+    if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
+    if (path === '/readyz' && req.method === 'GET') {
+      const r = opts.readiness();
+      return sendJson(res, r.ready ? 200 : 503, {
+        status: r.ready ? 'ready' : 'not-ready',
+        reasons: r.reasons,
+      });
+    }
+    sendProblem(res, new MosaicError('MOSAIC_ERR_REQUEST_NOT_FOUND'));
+  }
+
+  async function handleQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const now = opts.clock();
+    const traceId = randomBytes(16).toString('hex');
+    const identity = peerIdentityOf(req.socket as TLSSocket);
+    let ex: Exchange | undefined;
+    try {
+      if (mediaType(req) !== 'application/jose') throw new MosaicError('MOSAIC_ERR_REQUEST_MEDIA_TYPE');
+      const token = (await readBody(req, opts.maxBodyBytes)).trim();
+      ex = { now, identity, token };
+      await runPipeline(opts.steps, ex);
+      sendJose(res, 200, ex.response!);
+    } catch (err) {
+      const problem = sendProblem(res, err, traceId);
+      const code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
+      const fields = {
+        traceId,
+        code,
+        peer: ex?.peer?.agencyId,
+        detail: isMosaicError(err) ? err.detail : String(err),
+      };
+      if (problem.status >= 500) opts.logger.error('query failed', fields);
+      else opts.logger.info('query refused', fields);
+      const jti = ex?.jws?.payload['jti'];
+      await opts.audit
+        .recordRejection({
+          code,
+          now,
+          peerAgency: ex?.peer?.agencyId,
+          jti: typeof jti === 'string' ? jti : undefined,
+        })
+        .catch((e: unknown) => opts.logger.error('audit of refusal failed', { traceId, error: String(e) }));
+    }
+  }
+
+  return server;
+}

@@ -1,0 +1,168 @@
+/**
+ * X.509 work for the federation PKI. node-forge is used here and nowhere else, pinned at 1.4.3 (after the
+ * RSA signature-forgery fixes of 1.3.0 and the ASN.1 validator fixes of 1.3.2). forge only does RSA
+ * certificates, so TLS keys are RSA-2048, generated natively by node:crypto (forge's pure-JS keygen is 10×
+ * slower); ECDSA would save ~5–10 % per handshake only (perf-limits §4). Parsing and pinning of certificates
+ * that arrive over TLS use node:crypto's X509Certificate, never forge.
+ */
+import { createHash, generateKeyPairSync, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import { isIP } from 'node:net';
+import forge from 'node-forge';
+import { MosaicError } from '../../contracts/index.js';
+
+const { pki, md } = forge;
+
+export interface SubjectInfo {
+  readonly agencyId: string;
+  readonly name: string;
+  readonly country: string;
+}
+
+const DAY_MS = 86_400_000;
+
+export function generateTlsKey(): KeyObject {
+  return generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey;
+}
+
+function forgeKey(key: KeyObject): forge.pki.rsa.PrivateKey {
+  return pki.privateKeyFromPem(key.export({ type: 'pkcs8', format: 'pem' }) as string);
+}
+
+function serial(): string {
+  // RFC 5280 §4.1.2.2: positive, at most 20 octets; 16 random bytes with the top bit cleared.
+  const bytes = randomBytes(16);
+  bytes[0] = (bytes[0] ?? 0) & 0x7f;
+  return bytes.toString('hex');
+}
+
+/** A self-signed federation CA certificate (pathlen 0: it issues node certificates only). */
+export function createCertificateAuthority(
+  caKey: KeyObject,
+  federation: string,
+  now: Date,
+  validDays = 3650,
+): string {
+  const key = forgeKey(caKey);
+  const cert = pki.createCertificate();
+  cert.publicKey = pki.setRsaPublicKey(key.n, key.e);
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(now.getTime() - 60_000);
+  cert.validity.notAfter = new Date(now.getTime() + validDays * DAY_MS);
+  const attrs = [
+    { name: 'commonName', value: `Mosaic federation CA ${federation}` },
+    { name: 'organizationName', value: federation },
+  ];
+  cert.setSubject(attrs);
+  cert.setIssuer(attrs);
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: true, pathLenConstraint: 0, critical: true },
+    { name: 'keyUsage', keyCertSign: true, cRLSign: true, critical: true },
+    { name: 'subjectKeyIdentifier' },
+  ]);
+  cert.sign(key, md.sha256.create());
+  return pki.certificateToPem(cert);
+}
+
+/** A PKCS#10 request for a node's TLS certificate, self-signed by its key. */
+export function createCsr(tlsKey: KeyObject, subject: SubjectInfo, hosts: readonly string[]): string {
+  const key = forgeKey(tlsKey);
+  const csr = pki.createCertificationRequest();
+  csr.publicKey = pki.setRsaPublicKey(key.n, key.e);
+  csr.setSubject([
+    { name: 'commonName', value: subject.agencyId },
+    { name: 'organizationName', value: subject.name },
+    { name: 'countryName', value: subject.country },
+  ]);
+  csr.setAttributes([{ name: 'extensionRequest', extensions: [subjectAltName(hosts)] }]);
+  csr.sign(key, md.sha256.create());
+  return pki.certificationRequestToPem(csr);
+}
+
+function subjectAltName(hosts: readonly string[]) {
+  return {
+    name: 'subjectAltName',
+    altNames: hosts.map((h) => (isIP(h) ? { type: 7, ip: h } : { type: 2, value: h })),
+  };
+}
+
+export interface CsrInfo {
+  readonly commonName: string;
+  readonly publicKeyPem: string;
+}
+
+/** Parse a CSR and check its self-signature; the CN must be the agency id being admitted. */
+export function readCsr(csrPem: string): CsrInfo & { readonly csr: forge.pki.CertificateSigningRequest } {
+  let csr: forge.pki.CertificateSigningRequest;
+  try {
+    csr = pki.certificationRequestFromPem(csrPem);
+  } catch (err) {
+    throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'unparseable CSR', cause: err });
+  }
+  if (!csr.verify()) throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'CSR self-signature fails' });
+  const cn = csr.subject.getField('CN');
+  if (!cn || typeof cn.value !== 'string')
+    throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'no CN' });
+  if (!csr.publicKey) throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'no public key' });
+  return { csr, commonName: cn.value, publicKeyPem: pki.publicKeyToPem(csr.publicKey) };
+}
+
+/**
+ * Issue a node certificate from a verified CSR: the subject and SANs come from the request, the usages are
+ * fixed (serverAuth + clientAuth: every node is both a peer server and a peer client).
+ */
+export function issueCertificate(
+  caCertPem: string,
+  caKey: KeyObject,
+  csrPem: string,
+  now: Date,
+  validDays = 365,
+): string {
+  const { csr } = readCsr(csrPem);
+  const caCert = pki.certificateFromPem(caCertPem);
+  const cert = pki.createCertificate();
+  cert.publicKey = csr.publicKey as forge.pki.PublicKey;
+  cert.serialNumber = serial();
+  cert.validity.notBefore = new Date(now.getTime() - 60_000);
+  cert.validity.notAfter = new Date(now.getTime() + validDays * DAY_MS);
+  cert.setSubject(csr.subject.attributes);
+  cert.setIssuer(caCert.subject.attributes);
+  const requested = (
+    csr.getAttribute({ name: 'extensionRequest' }) as { extensions?: { name: string }[] } | null
+  )?.extensions;
+  const san = requested?.find((e) => e.name === 'subjectAltName');
+  cert.setExtensions([
+    { name: 'basicConstraints', cA: false, critical: true },
+    { name: 'keyUsage', digitalSignature: true, keyEncipherment: true, critical: true },
+    { name: 'extKeyUsage', serverAuth: true, clientAuth: true },
+    { name: 'subjectKeyIdentifier' },
+    { name: 'authorityKeyIdentifier', keyIdentifier: caCert.generateSubjectKeyIdentifier().getBytes() },
+    ...(san ? [san] : []),
+  ]);
+  cert.sign(forgeKey(caKey), md.sha256.create());
+  return pki.certificateToPem(cert);
+}
+
+/** SHA-256 of the DER SubjectPublicKeyInfo, base64url: how the trust list pins a member's TLS key. */
+export function spkiPin(cert: X509Certificate | string): string {
+  const x509 = typeof cert === 'string' ? new X509Certificate(cert) : cert;
+  const spki = x509.publicKey.export({ type: 'spki', format: 'der' });
+  return createHash('sha256').update(spki).digest('base64url');
+}
+
+/** RFC 8705 §3.1 `x5t#S256`: SHA-256 of the DER certificate, base64url. */
+export function certThumbprint(cert: X509Certificate | string): string {
+  const x509 = typeof cert === 'string' ? new X509Certificate(cert) : cert;
+  return createHash('sha256').update(x509.raw).digest('base64url');
+}
+
+/** Parse a PEM certificate with node:crypto, mapping failure to a coded error. */
+export function readCertificate(pem: string, what: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch (err) {
+    throw new MosaicError('MOSAIC_ERR_KEY_INVALID', {
+      detail: `${what} is not a PEM certificate`,
+      cause: err,
+    });
+  }
+}
