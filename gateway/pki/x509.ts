@@ -98,7 +98,14 @@ export function readCsr(csrPem: string): CsrInfo & { readonly csr: forge.pki.Cer
   } catch (err) {
     throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'unparseable CSR', cause: err });
   }
-  if (!csr.verify()) throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'CSR self-signature fails' });
+  let verified = false;
+  try {
+    verified = csr.verify();
+  } catch (err) {
+    // forge throws (rather than returning false) when a tampered signature no longer decodes.
+    throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'CSR self-signature fails', cause: err });
+  }
+  if (!verified) throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'CSR self-signature fails' });
   const cn = csr.subject.getField('CN');
   if (!cn || typeof cn.value !== 'string')
     throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'no CN' });

@@ -1,0 +1,117 @@
+/**
+ * bench/peer-envelope: signed mTLS query round trips per second over keep-alive connections through the real
+ * responder pipeline (TLS identity → JWS verify → binding → freshness → replay store → schema → decision
+ * permitting → signed response), next to a bare express-over-mTLS JSON echo measured in the same run.
+ * Rounds alternate baseline and Mosaic so drift on this shared machine hits both alike; medians are reported.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadNodeConfig } from '../gateway/config/load.js';
+import { silentLogger } from '../gateway/log.js';
+import { MosaicNode } from '../gateway/node/node.js';
+import { startChild, stopChild } from './lib/child.js';
+import { createBenchFederation } from './lib/federation.js';
+import { runLoad } from './lib/load.js';
+import { median, percentile, round } from './lib/stats.js';
+
+const ROUNDS = Number(process.env['MOSAIC_BENCH_ROUNDS'] ?? 3);
+const SECONDS = Number(process.env['MOSAIC_BENCH_SECONDS'] ?? 5);
+const CONNECTIONS = 32;
+const server = fileURLToPath(new URL('./_peer-envelope-server.js', import.meta.url));
+
+const fed = createBenchFederation(['requester', 'responder']);
+try {
+  const requesterDir = fed.nodeDir('requester');
+  const agent = () =>
+    new Agent({
+      keepAlive: true,
+      maxSockets: CONNECTIONS,
+      key: readFileSync(join(requesterDir, 'tls/key.pem')),
+      cert: readFileSync(join(requesterDir, 'tls/cert.pem')),
+      ca: readFileSync(join(requesterDir, 'federation/ca.pem')),
+      checkServerIdentity: () => undefined,
+      minVersion: 'TLSv1.3',
+    });
+
+  const mosaicServer = await startChild(server, ['mosaic', fed.nodeDir('responder')]);
+  const baselineServer = await startChild(server, ['baseline', fed.nodeDir('responder')]);
+  fed.setEndpoint('responder', mosaicServer.info['url']!);
+  fed.publish();
+  const requester = await MosaicNode.start(
+    {
+      ...loadNodeConfig(join(requesterDir, 'mosaic.yaml')),
+      listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } },
+    },
+    { logger: silentLogger },
+  );
+
+  const input = {
+    purpose: 'trafficking-investigation',
+    legalBasis: 'Council Framework Decision 2006/960/JHA',
+    caseRef: 'BENCH-1',
+    requester: { id: 'officer-bench', role: 'analyst' as const },
+    subject: { kind: 'person' as const, selectors: { fullName: 'Ionut Popescu', birthDate: '1988-03-14' } },
+    granularity: 'exists' as const,
+    datasets: ['persons'],
+  };
+  // Sign every query before the clock starts: the generator shares this machine, and signing is the
+  // requester's cost, not the responder's.
+  const perRound = 12_000 * SECONDS;
+  const sample = requester.client.signQuery('responder', input);
+  const echoBody = JSON.stringify(sample.claims);
+
+  const mosaicRps: number[] = [];
+  const baselineRps: number[] = [];
+  const mosaicLat: number[] = [];
+  let errors = 0;
+  for (let round_ = 0; round_ < ROUNDS; round_++) {
+    const base = await runLoad({
+      url: `${baselineServer.info['url']}/echo`,
+      agent: agent(),
+      contentType: 'application/json',
+      body: () => echoBody,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    baselineRps.push(base.rps);
+    errors += base.errors;
+    const tokens = Array.from(
+      { length: perRound },
+      () => requester.client.signQuery('responder', input).token,
+    );
+    const m = await runLoad({
+      url: `${mosaicServer.info['url']}/fed/v1/queries`,
+      agent: agent(),
+      contentType: 'application/jose',
+      body: (i) => tokens[i % tokens.length]!,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    if (m.requests > perRound) throw new Error('pre-signed tokens ran out; raise perRound');
+    mosaicRps.push(m.rps);
+    mosaicLat.push(...m.latenciesMs);
+    errors += m.errors;
+    console.log(`round ${round_ + 1}: baseline ${Math.round(base.rps)} rps, mosaic ${Math.round(m.rps)} rps`);
+  }
+  await requester.stop();
+  await stopChild(mosaicServer.child);
+  await stopChild(baselineServer.child);
+  if (errors > 0) throw new Error(`${errors} requests failed`);
+  const mosaic = median(mosaicRps);
+  const baseline = median(baselineRps);
+  console.log(
+    `mosaic p50 ${round(percentile(mosaicLat, 50), 2)} ms, p95 ${round(percentile(mosaicLat, 95), 2)} ms`,
+  );
+  console.log(
+    JSON.stringify({
+      bench: 'peer-envelope',
+      mosaic_rps: Math.round(mosaic),
+      baseline_rps: Math.round(baseline),
+      ratio: round(mosaic / baseline),
+    }),
+  );
+} finally {
+  fed.cleanup();
+}
