@@ -10,6 +10,7 @@ import {
   federationRemoveMember,
   federationUpdateMember,
 } from './commands/federation.js';
+import { demoReset, demoStart } from './commands/demo.js';
 import { configCheck, nodeInit, nodeStart } from './commands/node.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -21,6 +22,8 @@ export const COMMANDS: readonly Command[] = [
   nodeInit,
   nodeStart,
   configCheck,
+  demoStart,
+  demoReset,
 ];
 
 function overview(): string {

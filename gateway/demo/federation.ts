@@ -1,0 +1,111 @@
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { loadNodeConfig } from '../config/load.js';
+import {
+  admitMember,
+  FED_FILES,
+  initFederation,
+  publishTrustList,
+  updateMember,
+} from '../federation/authority.js';
+import { writePublicFile, writeSecretFile } from '../keys/files.js';
+import type { Logger } from '../log.js';
+import { initNode, NODE_FILES } from '../node/init.js';
+import { MosaicNode, type NodeDeps } from '../node/node.js';
+
+/** The demo's fictional agencies: four countries, four kinds of agency, one joint investigation team. */
+export const DEMO_AGENCIES = [
+  { id: 'ro-police', name: 'Romanian Police, Directorate for Trafficking', country: 'RO', groups: ['jit-danube'] },
+  { id: 'hu-border', name: 'Hungarian Border Police', country: 'HU', groups: ['jit-danube'] },
+  { id: 'at-labour', name: 'Austrian Labour Inspectorate', country: 'AT', groups: [] },
+  { id: 'nl-fiu', name: 'Netherlands Financial Intelligence Unit', country: 'NL', groups: ['jit-danube'] },
+] as const;
+
+export const DEMO_PURPOSES = ['trafficking-investigation', 'victim-protection', 'financial-intelligence'];
+
+/** Demo only: the authority passphrase sits next to the keys it protects. Never do this in production. */
+const PASSPHRASE_FILE = 'authority/passphrase.txt';
+
+export interface DemoOptions {
+  readonly dir: string;
+  /** First peer port; node i listens on base+i (peer) and base+100+i (API). 0 lets the OS pick. */
+  readonly portBase: number;
+  readonly now: () => number;
+}
+
+export function demoExists(dir: string): boolean {
+  return existsSync(join(dir, 'authority', FED_FILES.trustList));
+}
+
+/** Create the demo federation once; a second call finds it and does nothing. */
+export function createDemo(o: DemoOptions): { created: boolean } {
+  const dir = resolve(o.dir);
+  if (demoExists(dir)) return { created: false };
+  rmSync(dir, { recursive: true, force: true });
+  const fedDir = join(dir, 'authority');
+  const passphrase = `demo-${Math.random().toString(36).slice(2)}-passphrase`;
+  const now = new Date(o.now());
+  initFederation({ dir: fedDir, federation: 'demo-federation', passphrase, purposes: DEMO_PURPOSES, now });
+  writeSecretFile(join(dir, PASSPHRASE_FILE), passphrase);
+  DEMO_AGENCIES.forEach((a, i) => {
+    const nodeDir = join(dir, a.id);
+    const peerPort = o.portBase === 0 ? 0 : o.portBase + i;
+    const request = initNode({
+      dir: nodeDir,
+      agencyId: a.id,
+      name: a.name,
+      country: a.country,
+      endpoint: `https://127.0.0.1:${peerPort || 1}`,
+      trustListSource: join(fedDir, FED_FILES.trustList),
+      peerPort,
+      apiPort: o.portBase === 0 ? 0 : o.portBase + 100 + i,
+    });
+    const { certPem, caPem } = admitMember({ dir: fedDir, request, passphrase, groups: [...a.groups], now });
+    writePublicFile(join(nodeDir, NODE_FILES.cert), certPem, true);
+    writePublicFile(join(nodeDir, NODE_FILES.ca), caPem, true);
+    writePublicFile(join(nodeDir, NODE_FILES.anchors), readFileSync(join(fedDir, FED_FILES.anchors), 'utf8'), true);
+  });
+  publishTrustList({ dir: fedDir, passphrase, now, validDays: 30 });
+  return { created: true };
+}
+
+/**
+ * Start every demo node in this process. Where a node's real endpoint differs from the trust list (ports
+ * picked by the OS, or a list gone stale), the authority re-publishes and every node reloads.
+ */
+export async function startDemo(
+  o: DemoOptions,
+  logger: Logger,
+  deps: (id: string) => NodeDeps = () => ({}),
+): Promise<MosaicNode[]> {
+  const dir = resolve(o.dir);
+  const fedDir = join(dir, 'authority');
+  const nodes: MosaicNode[] = [];
+  try {
+    for (const a of DEMO_AGENCIES) {
+      const config = loadNodeConfig(join(dir, a.id, NODE_FILES.config));
+      nodes.push(await MosaicNode.start(config, { logger: logger.child({ agency: a.id }), clock: o.now, ...deps(a.id) }));
+    }
+    const passphrase = readFileSync(join(dir, PASSPHRASE_FILE), 'utf8');
+    const stale = nodes.some((n) => {
+      try {
+        return n.trust.member(n.config.agency.id, o.now())?.endpoint !== n.peerUrl;
+      } catch {
+        return true;
+      }
+    });
+    if (stale) {
+      for (const n of nodes) updateMember(fedDir, n.config.agency.id, (m) => ({ ...m, endpoint: n.peerUrl }));
+      publishTrustList({ dir: fedDir, passphrase, now: new Date(o.now()), validDays: 30 });
+      for (const n of nodes) await n.reloadTrustList();
+    }
+    return nodes;
+  } catch (err) {
+    await Promise.all(nodes.map((n) => n.stop()));
+    throw err;
+  }
+}
+
+export function resetDemo(dir: string): void {
+  rmSync(resolve(dir), { recursive: true, force: true });
+}
