@@ -130,7 +130,13 @@ export interface NodeConfig {
   listen: { peer: ListenerConfig; api: ListenerConfig };
   tls: { key: string; cert: string; ca: string; crl?: string; passphraseFile?: string };
   signing: { key: string; passphraseFile?: string };
-  trustList: { source: string; anchors: string; maxAgeSeconds: number; refreshSeconds: number };
+  trustList: {
+    source: string;
+    anchors: string;
+    sourceCa?: string;
+    maxAgeSeconds: number;
+    refreshSeconds: number;
+  };
   protocol: {
     clockToleranceSeconds: number;
     maxQueryLifetimeSeconds: number;

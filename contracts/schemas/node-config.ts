@@ -64,6 +64,7 @@ export const nodeConfigSchema = {
       properties: {
         source: { ...filePath, description: 'A file path or an https:// URL of the signed trust list.' },
         anchors: { ...filePath, description: 'The federation authority public keys (JSON).' },
+        sourceCa: { ...filePath, description: 'PEM CA to trust for an https:// source, if not a public CA.' },
         maxAgeSeconds: { type: 'integer', minimum: 60, maximum: 31536000, default: 86400 },
         refreshSeconds: { type: 'integer', minimum: 5, maximum: 86400, default: 300 },
       },

@@ -57,7 +57,12 @@ export function parseNodeConfig(text: string, path: string): NodeConfig {
       key: abs(c.signing.key),
       ...(c.signing.passphraseFile === undefined ? {} : { passphraseFile: abs(c.signing.passphraseFile) }),
     },
-    trustList: { ...c.trustList, source, anchors: abs(c.trustList.anchors) },
+    trustList: {
+      ...c.trustList,
+      source,
+      anchors: abs(c.trustList.anchors),
+      ...(c.trustList.sourceCa === undefined ? {} : { sourceCa: abs(c.trustList.sourceCa) }),
+    },
   };
   return deepFreeze(config);
 }

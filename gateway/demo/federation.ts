@@ -15,7 +15,12 @@ import { MosaicNode, type NodeDeps } from '../node/node.js';
 
 /** The demo's fictional agencies: four countries, four kinds of agency, one joint investigation team. */
 export const DEMO_AGENCIES = [
-  { id: 'ro-police', name: 'Romanian Police, Directorate for Trafficking', country: 'RO', groups: ['jit-danube'] },
+  {
+    id: 'ro-police',
+    name: 'Romanian Police, Directorate for Trafficking',
+    country: 'RO',
+    groups: ['jit-danube'],
+  },
   { id: 'hu-border', name: 'Hungarian Border Police', country: 'HU', groups: ['jit-danube'] },
   { id: 'at-labour', name: 'Austrian Labour Inspectorate', country: 'AT', groups: [] },
   { id: 'nl-fiu', name: 'Netherlands Financial Intelligence Unit', country: 'NL', groups: ['jit-danube'] },
@@ -63,7 +68,11 @@ export function createDemo(o: DemoOptions): { created: boolean } {
     const { certPem, caPem } = admitMember({ dir: fedDir, request, passphrase, groups: [...a.groups], now });
     writePublicFile(join(nodeDir, NODE_FILES.cert), certPem, true);
     writePublicFile(join(nodeDir, NODE_FILES.ca), caPem, true);
-    writePublicFile(join(nodeDir, NODE_FILES.anchors), readFileSync(join(fedDir, FED_FILES.anchors), 'utf8'), true);
+    writePublicFile(
+      join(nodeDir, NODE_FILES.anchors),
+      readFileSync(join(fedDir, FED_FILES.anchors), 'utf8'),
+      true,
+    );
   });
   publishTrustList({ dir: fedDir, passphrase, now, validDays: 30 });
   return { created: true };
@@ -84,7 +93,13 @@ export async function startDemo(
   try {
     for (const a of DEMO_AGENCIES) {
       const config = loadNodeConfig(join(dir, a.id, NODE_FILES.config));
-      nodes.push(await MosaicNode.start(config, { logger: logger.child({ agency: a.id }), clock: o.now, ...deps(a.id) }));
+      nodes.push(
+        await MosaicNode.start(config, {
+          logger: logger.child({ agency: a.id }),
+          clock: o.now,
+          ...deps(a.id),
+        }),
+      );
     }
     const passphrase = readFileSync(join(dir, PASSPHRASE_FILE), 'utf8');
     const stale = nodes.some((n) => {

@@ -172,7 +172,11 @@ export class MosaicNode {
   /** Fetch the trust list from its source and adopt it if it verifies and is newer. */
   async reloadTrustList(): Promise<LoadResult> {
     try {
-      const token = await fetchTrustList(this.config.trustList.source);
+      const { source, sourceCa } = this.config.trustList;
+      const token = await fetchTrustList(
+        source,
+        sourceCa === undefined ? {} : { ca: readRequiredFile(sourceCa) },
+      );
       const result = this.trust.load(token, this.#clock());
       this.#trustError = undefined;
       if (result.changed) this.logger.info('trust list loaded', { version: result.version });

@@ -1,16 +1,21 @@
+import { get } from 'node:https';
 import { readFile } from 'node:fs/promises';
 import { MosaicError } from '../../contracts/index.js';
 
-/** Where a node fetches its trust list: a local file or an https:// URL published by the authority. */
-export async function fetchTrustList(source: string, signal?: AbortSignal): Promise<string> {
+const MAX_TRUST_LIST_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Where a node fetches its trust list: a local file or an https:// URL published by the authority. The list
+ * is signed, so the transport adds confidentiality, not integrity; `ca` lets an agency trust the authority's
+ * own CA for that URL.
+ */
+export async function fetchTrustList(
+  source: string,
+  options: { ca?: string; timeoutMs?: number } = {},
+): Promise<string> {
   try {
-    if (source.startsWith('https://')) {
-      const res = await fetch(source, { signal: signal ?? AbortSignal.timeout(10_000) });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      const text = await res.text();
-      if (text.length > 4 * 1024 * 1024) throw new Error('trust list larger than 4 MiB');
-      return text;
-    }
+    if (source.startsWith('https://'))
+      return await httpsText(source, options.ca, options.timeoutMs ?? 10_000);
     return await readFile(source, 'utf8');
   } catch (err) {
     throw new MosaicError('MOSAIC_ERR_TRUST_LIST_UNAVAILABLE', {
@@ -18,4 +23,27 @@ export async function fetchTrustList(source: string, signal?: AbortSignal): Prom
       cause: err,
     });
   }
+}
+
+function httpsText(url: string, ca: string | undefined, timeoutMs: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = get(url, { ...(ca === undefined ? {} : { ca }), timeout: timeoutMs }, (res) => {
+      if (res.statusCode !== 200) {
+        res.resume();
+        reject(new Error(`HTTP ${res.statusCode}`));
+        return;
+      }
+      const chunks: Buffer[] = [];
+      let size = 0;
+      res.on('data', (c: Buffer) => {
+        size += c.length;
+        if (size > MAX_TRUST_LIST_BYTES) res.destroy(new Error('trust list larger than 4 MiB'));
+        else chunks.push(c);
+      });
+      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+  });
 }

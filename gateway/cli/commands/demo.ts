@@ -28,7 +28,9 @@ export const demoStart: Command = {
     io.out('');
     io.out(`${'agency'.padEnd(12)} ${'country'.padEnd(8)} ${'peer listener (mTLS)'.padEnd(28)} API`);
     for (const n of nodes) {
-      io.out(`${n.config.agency.id.padEnd(12)} ${n.config.agency.country.padEnd(8)} ${n.peerUrl.padEnd(28)} ${n.apiUrl}`);
+      io.out(
+        `${n.config.agency.id.padEnd(12)} ${n.config.agency.country.padEnd(8)} ${n.peerUrl.padEnd(28)} ${n.apiUrl}`,
+      );
     }
     io.out('');
     await showExchanges(nodes, io.out);
@@ -63,7 +65,9 @@ async function showExchanges(nodes: MosaicNode[], out: (l: string) => void): Pro
           subject: { kind: 'phone', selectors: { number: '+40 721 000 000' } },
           granularity: 'exists',
         });
-        statuses.push(`${to.config.agency.id}: ${answer.response.decision.effect} (${answer.response.decision.reasonCode})`);
+        statuses.push(
+          `${to.config.agency.id}: ${answer.response.decision.effect} (${answer.response.decision.reasonCode})`,
+        );
       } catch (err) {
         statuses.push(`${to.config.agency.id}: ${isMosaicError(err) ? err.code : String(err)}`);
       }
