@@ -10,7 +10,7 @@ import {
 
 const docs = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
 const documented = new Map<string, number>();
-for (const m of docs.matchAll(/^\| `(MOSAIC_ERR_[A-Z0-9_]+)` \| (\d{3}) \|/gm)) {
+for (const m of docs.matchAll(/^\|\s*`(MOSAIC_ERR_[A-Z0-9_]+)`\s*\|\s*(\d{3})\s*\|/gm)) {
   documented.set(m[1]!, Number(m[2]));
 }
 
