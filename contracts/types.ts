@@ -145,4 +145,17 @@ export interface NodeConfig {
   };
 }
 
+export interface SearchRequest {
+  subject: Subject;
+  purpose: string;
+  legalBasis: string;
+  caseRef: string;
+  granularity: Granularity;
+  datasets?: string[];
+  targets?: { agencies?: string[]; groups?: string[] };
+  required?: string[];
+  deadlineMs: number;
+  peerDeadlineMs?: number;
+}
+
 export type { Granularity, SubjectKind };

@@ -12,6 +12,7 @@ import {
 } from './commands/federation.js';
 import { demoReset, demoStart } from './commands/demo.js';
 import { configCheck, nodeInit, nodeStart } from './commands/node.js';
+import { userAdd, userDisable, userList } from './commands/user.js';
 
 export const COMMANDS: readonly Command[] = [
   federationInit,
@@ -22,6 +23,9 @@ export const COMMANDS: readonly Command[] = [
   nodeInit,
   nodeStart,
   configCheck,
+  userAdd,
+  userList,
+  userDisable,
   demoStart,
   demoReset,
 ];

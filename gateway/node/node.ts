@@ -4,8 +4,8 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import express from 'express';
 import { isMosaicError, type NodeConfig } from '../../contracts/index.js';
+import { createApiApp } from '../api/app.js';
 import { readAnchors } from '../federation/authority.js';
 import { loadPrivateKey, readRequiredFile } from '../keys/files.js';
 import { type SigningKey, signingKeyFrom } from '../keys/jwk.js';
@@ -24,7 +24,11 @@ import { ReplayStore } from '../peer/replay-store.js';
 import { createPeerServer } from '../peer/server.js';
 import { certThumbprint, readCertificate } from '../pki/x509.js';
 import { fetchTrustList } from '../trust/source.js';
+import { CaseStore } from '../search/cases.js';
+import { noOutboundAudit, type OutboundAuditPort } from '../search/outbound-audit.js';
+import { SearchService } from '../search/service.js';
 import { type LoadResult, TrustStore } from '../trust/trust-list.js';
+import { UserStore } from '../users/store.js';
 
 export interface NodeDeps {
   /** Epoch milliseconds. Injected so tests control time without sleeping. */
@@ -33,6 +37,7 @@ export interface NodeDeps {
   readonly decisions?: DecisionPort;
   readonly matcher?: MatchPort;
   readonly audit?: AuditPort;
+  readonly outboundAudit?: OutboundAuditPort;
 }
 
 function passphrase(file: string | undefined, envName: string): string | undefined {
@@ -51,6 +56,9 @@ export class MosaicNode {
   readonly signingKey: SigningKey;
   readonly db: Database.Database;
   readonly logger: Logger;
+  readonly users: UserStore;
+  readonly cases: CaseStore;
+  readonly searches: SearchService;
   readonly #clock: () => number;
   readonly #peerServer: HttpsServer;
   #api: HttpServer | undefined;
@@ -117,6 +125,18 @@ export class MosaicNode {
       trust: this.trust,
       clock: this.#clock,
     });
+    this.users = new UserStore(this.db);
+    this.cases = new CaseStore(this.db);
+    this.searches = new SearchService({
+      db: this.db,
+      self: config.agency.id,
+      client: this.client,
+      trust: this.trust,
+      cases: this.cases,
+      audit: deps.outboundAudit ?? noOutboundAudit,
+      clock: this.#clock,
+      logger: this.logger,
+    });
   }
 
   /** Load configuration-derived state and bind both listeners. */
@@ -133,17 +153,12 @@ export class MosaicNode {
 
   /** The analyst/auditor API listener (`/api/v1/`), separate from the peer listener. */
   #createApi() {
-    const readiness = () => this.readiness();
-    const app = express();
-    app.disable('x-powered-by');
-    app.get('/healthz', function healthz(_req, res) {
-      res.json({ status: 'ok' });
+    return createApiApp({
+      users: this.users,
+      searches: this.searches,
+      logger: this.logger,
+      readiness: () => this.readiness(),
     });
-    app.get('/readyz', function readyz(_req, res) {
-      const r = readiness();
-      res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not-ready', reasons: r.reasons });
-    });
-    return app;
   }
 
   async #listen(): Promise<void> {

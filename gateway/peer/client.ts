@@ -80,8 +80,17 @@ export class PeerClient {
 
   /** Send a query to a member and verify the answer. Every failure is a coded MosaicError. */
   async query(target: string, input: QueryInput, signal?: AbortSignal): Promise<PeerAnswer> {
+    return this.send(target, this.signQuery(target, input), signal);
+  }
+
+  /** Send a query signed with `signQuery` (so the caller can record it before it leaves) and verify the answer. */
+  async send(
+    target: string,
+    signed: { claims: QueryClaims; token: string },
+    signal?: AbortSignal,
+  ): Promise<PeerAnswer> {
     const member = this.#member(target);
-    const { claims, token } = this.signQuery(target, input);
+    const { claims, token } = signed;
     const { status, contentType, body } = await this.#post(member, '/fed/v1/queries', token, signal);
     if (status !== 200) throw refusal(body);
     if (contentType !== 'application/jose') {

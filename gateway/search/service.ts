@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type Database from 'better-sqlite3';
+import {
+  type DatasetResult,
+  type DecisionSummary,
+  isMosaicError,
+  MosaicError,
+  type SearchRequest,
+  sha256Digest,
+  validateSearchRequest,
+} from '../../contracts/index.js';
+import type { Logger } from '../log.js';
+import { type PeerClient, PeerRefusedError } from '../peer/client.js';
+import type { TrustStore } from '../trust/trust-list.js';
+import type { User } from '../users/store.js';
+import type { OutboundAuditPort, PeerStatusName } from './outbound-audit.js';
+import type { CaseStore } from './cases.js';
+
+export interface PeerStatus {
+  readonly agency: string;
+  readonly required: boolean;
+  status: PeerStatusName;
+  reasonCode?: string;
+  code?: string;
+  tookMs?: number;
+  granted?: DecisionSummary['granted'];
+  results?: DatasetResult[];
+}
+
+export interface SearchState {
+  readonly id: string;
+  readonly caseRef: string;
+  readonly createdBy: string;
+  readonly createdAt: string;
+  status: 'running' | 'complete' | 'failed';
+  partial: boolean;
+  readonly request: SearchRequest;
+  readonly peers: PeerStatus[];
+  completedAt?: string;
+}
+
+export interface SearchServiceOptions {
+  readonly db: Database.Database;
+  readonly self: string;
+  readonly client: PeerClient;
+  readonly trust: TrustStore;
+  readonly cases: CaseStore;
+  readonly audit: OutboundAuditPort;
+  readonly clock: () => number;
+  readonly logger: Logger;
+  /** How many peers are asked at once. */
+  readonly concurrency?: number;
+}
+
+/**
+ * Federated search: one signed query per peer, sent in parallel under a concurrency limit, each with its own
+ * deadline inside one global deadline. Every peer ends with a status; none is dropped silently (DESIGN
+ * principle 7). Answers are published as they arrive (`subscribe`) and the final state is kept in SQLite.
+ */
+export class SearchService {
+  readonly #o: SearchServiceOptions;
+  readonly #running = new Map<string, { state: SearchState; events: EventEmitter }>();
+  readonly #insert: Database.Statement<[string, string, string, string, string]>;
+  readonly #update: Database.Statement<[string, string]>;
+  readonly #select: Database.Statement<[string]>;
+
+  constructor(o: SearchServiceOptions) {
+    this.#o = o;
+    o.db.exec(`CREATE TABLE IF NOT EXISTS searches (
+      id TEXT PRIMARY KEY, case_ref TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
+      state TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS searches_case ON searches (case_ref);`);
+    this.#insert = o.db.prepare(
+      'INSERT INTO searches (id, case_ref, created_by, created_at, state) VALUES (?, ?, ?, ?, ?)',
+    );
+    this.#update = o.db.prepare('UPDATE searches SET state = ? WHERE id = ?');
+    this.#select = o.db.prepare('SELECT state FROM searches WHERE id = ?');
+  }
+
+  /**
+   * Validate and start a search. Every check that can fail happens before any query is signed, so a bad
+   * request never reaches a peer.
+   */
+  start(body: unknown, user: User): SearchState {
+    if (!validateSearchRequest(body)) {
+      throw new MosaicError('MOSAIC_ERR_API_VALIDATION', { issues: validateSearchRequest.issues() });
+    }
+    const request = body;
+    const now = this.#o.clock();
+    const snapshot = this.#o.trust.current(now);
+    if (snapshot.list.purposes && !snapshot.list.purposes.includes(request.purpose)) {
+      throw new MosaicError('MOSAIC_ERR_API_VALIDATION', {
+        issues: [{ path: '/purpose', message: 'is not in the federation purpose vocabulary' }],
+      });
+    }
+    const targets = this.#resolveTargets(request, now);
+    for (const r of request.required ?? []) {
+      if (!targets.includes(r)) {
+        throw new MosaicError('MOSAIC_ERR_API_UNKNOWN_PEER', {
+          detail: `required peer ${r} is not a target`,
+        });
+      }
+    }
+    this.#o.cases.claim(request.caseRef, user, new Date(now));
+    const state: SearchState = {
+      id: randomUUID(),
+      caseRef: request.caseRef,
+      createdBy: user.id,
+      createdAt: new Date(now).toISOString(),
+      status: 'running',
+      partial: false,
+      request,
+      peers: targets.map((agency) => ({
+        agency,
+        required: (request.required ?? []).includes(agency),
+        status: 'pending',
+      })),
+    };
+    this.#insert.run(state.id, state.caseRef, user.id, state.createdAt, JSON.stringify(state));
+    const events = new EventEmitter();
+    this.#running.set(state.id, { state, events });
+    this.#run(state, events, user).catch((err: unknown) => {
+      this.#o.logger.error('search failed', { searchId: state.id, error: String(err) });
+    });
+    return state;
+  }
+
+  #resolveTargets(request: SearchRequest, now: number): string[] {
+    const snapshot = this.#o.trust.current(now);
+    const self = this.#o.self;
+    const agencies = request.targets?.agencies ?? [];
+    const groups = request.targets?.groups ?? [];
+    for (const a of agencies) {
+      if (a === self || !this.#o.trust.member(a, now)) {
+        throw new MosaicError('MOSAIC_ERR_API_UNKNOWN_PEER', { detail: a });
+      }
+    }
+    const members = [...snapshot.members.values()].filter(
+      (m) => m.agencyId !== self && this.#o.trust.member(m.agencyId, now),
+    );
+    for (const g of groups) {
+      if (!members.some((m) => m.groups.includes(g)))
+        throw new MosaicError('MOSAIC_ERR_API_UNKNOWN_PEER', { detail: g });
+    }
+    const chosen =
+      agencies.length === 0 && groups.length === 0
+        ? members.map((m) => m.agencyId)
+        : members
+            .filter((m) => agencies.includes(m.agencyId) || m.groups.some((g) => groups.includes(g)))
+            .map((m) => m.agencyId);
+    if (chosen.length === 0) throw new MosaicError('MOSAIC_ERR_API_NO_TARGETS');
+    return chosen.sort();
+  }
+
+  async #run(state: SearchState, events: EventEmitter, user: User): Promise<void> {
+    const { request } = state;
+    const global = AbortSignal.timeout(request.deadlineMs);
+    const perPeer = Math.min(request.peerDeadlineMs ?? request.deadlineMs, request.deadlineMs);
+    const queue = [...state.peers];
+    const worker = async () => {
+      for (let peer = queue.shift(); peer; peer = queue.shift()) {
+        await this.#ask(state, peer, user, AbortSignal.any([global, AbortSignal.timeout(perPeer)]));
+        events.emit('peer', peer);
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(this.#o.concurrency ?? 16, queue.length) }, worker));
+    const failed = state.peers.filter((p) => !['hit', 'no-hit', 'denied'].includes(p.status));
+    state.partial = failed.length > 0;
+    state.status = failed.some((p) => p.required) ? 'failed' : 'complete';
+    state.completedAt = new Date(this.#o.clock()).toISOString();
+    this.#update.run(JSON.stringify(state), state.id);
+    this.#running.delete(state.id);
+    events.emit('done', state);
+  }
+
+  async #ask(state: SearchState, peer: PeerStatus, user: User, signal: AbortSignal): Promise<void> {
+    const { request } = state;
+    const started = performance.now();
+    const input = {
+      purpose: request.purpose,
+      legalBasis: request.legalBasis,
+      caseRef: request.caseRef,
+      requester: { id: user.pseudonym, role: 'analyst' as const },
+      subject: request.subject,
+      granularity: request.granularity,
+      ...(request.datasets ? { datasets: request.datasets } : {}),
+    };
+    const { audit, client } = this.#o;
+    const signed = client.signQuery(peer.agency, input);
+    const base = { searchId: state.id, peer: peer.agency, claims: signed.claims };
+    try {
+      await audit.querySent({ ...base, queryDigest: sha256Digest(signed.token), now: this.#o.clock() });
+    } catch (err) {
+      peer.status = 'error';
+      peer.code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
+      return;
+    }
+    try {
+      const answer = await client.send(peer.agency, signed, signal);
+      const { decision, results } = answer.response;
+      peer.granted = decision.granted;
+      peer.results = results;
+      if (decision.effect === 'deny') {
+        peer.status = 'denied';
+        peer.reasonCode = decision.reasonCode;
+      } else {
+        const hit = results.some((r) => r.exists === true || (r.count ?? 0) > 0 || (r.hits?.length ?? 0) > 0);
+        peer.status = hit ? 'hit' : 'no-hit';
+      }
+      await audit.answerReceived({
+        ...base,
+        status: peer.status,
+        now: this.#o.clock(),
+        decision,
+        results,
+        receipt: answer.response.receipt,
+        responseDigest: sha256Digest(answer.responseToken),
+      });
+    } catch (err) {
+      peer.code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
+      peer.status =
+        peer.code === 'MOSAIC_ERR_PEER_TIMEOUT'
+          ? 'timeout'
+          : peer.code === 'MOSAIC_ERR_PEER_UNREACHABLE'
+            ? 'unreachable'
+            : 'error';
+      if (err instanceof PeerRefusedError) peer.reasonCode = err.problem.code;
+      await audit
+        .answerReceived({ ...base, status: peer.status, now: this.#o.clock(), errorCode: peer.code })
+        .catch((e: unknown) =>
+          this.#o.logger.error('audit of failed answer', { searchId: state.id, error: String(e) }),
+        );
+    } finally {
+      peer.tookMs = Math.round(performance.now() - started);
+    }
+  }
+
+  /** The state of a search the user may see (their own case, or a case shared with them). */
+  get(id: string, user: User): SearchState {
+    const running = this.#running.get(id)?.state;
+    const state = running ?? this.#load(id);
+    if (!state || !this.#o.cases.canRead(state.caseRef, user))
+      throw new MosaicError('MOSAIC_ERR_API_NOT_FOUND');
+    return state;
+  }
+
+  #load(id: string): SearchState | undefined {
+    const row = this.#select.get(id) as { state: string } | undefined;
+    return row ? (JSON.parse(row.state) as SearchState) : undefined;
+  }
+
+  /** Follow a search: `onPeer` for each peer as it answers, `onDone` once. Returns an unsubscribe function. */
+  subscribe(id: string, onPeer: (p: PeerStatus) => void, onDone: (s: SearchState) => void): () => void {
+    const running = this.#running.get(id);
+    if (!running) {
+      const state = this.#load(id);
+      if (state) onDone(state);
+      return () => {};
+    }
+    running.events.on('peer', onPeer);
+    running.events.once('done', onDone);
+    return () => {
+      running.events.off('peer', onPeer);
+      running.events.off('done', onDone);
+    };
+  }
+
+  /** Wait for a search to finish (tests, CLI). */
+  async settle(id: string): Promise<SearchState> {
+    return new Promise((resolve) => {
+      this.subscribe(id, () => {}, resolve);
+    });
+  }
+}
