@@ -21,6 +21,7 @@ export {
 } from './schemas/common.js';
 export { queryClaimsSchema } from './schemas/query-claims.js';
 export { responseClaimsSchema } from './schemas/response-claims.js';
+export { searchRequestSchema } from './schemas/search-request.js';
 export { problemSchema } from './schemas/problem.js';
 export { trustAnchorsSchema, trustListSchema } from './schemas/trust-list.js';
 export { nodeConfigSchema } from './schemas/node-config.js';
@@ -31,6 +32,36 @@ export {
   validateProblem,
   validateQueryClaims,
   validateResponseClaims,
+  validateSearchRequest,
   validateTrustAnchors,
   validateTrustList,
 } from './validators.js';
+export {
+  AUDIT_DIRECTIONS,
+  AUDIT_EVENT_KINDS,
+  type AuditDirection,
+  type AuditEvent,
+  type AuditEventKind,
+  type AuditReceipt,
+  auditEventSchema,
+  type CommittedAuditEvent,
+  type ResponseOutcome,
+} from './schemas/audit-event.js';
+export {
+  type FieldTransform,
+  POLICY_SENSITIVITIES,
+  type PolicyConditionsDoc,
+  type PolicyFileDoc,
+  type PolicyGrantDoc,
+  type PolicyManifestDoc,
+  type PolicyRecordFilterDoc,
+  type PolicyRuleDoc,
+  type PolicySensitivity,
+  policyCasesSchema,
+  policyFileSchema,
+  policyManifestSchema,
+  QUOTA_PERIODS,
+  type QuotaPeriod,
+  SELECTORS_BY_KIND,
+  TRANSFORM_PATTERN,
+} from './schemas/policy.js';

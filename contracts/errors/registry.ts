@@ -1,5 +1,9 @@
+import { auditErrors } from './areas/audit.js';
+import { matchingErrors } from './areas/matching.js';
+import { apiErrors } from './areas/api.js';
 import { nodeErrors } from './areas/node.js';
 import { peerClientErrors } from './areas/peer-client.js';
+import { policyErrors } from './areas/policy.js';
 import { transportErrors } from './areas/transport.js';
 import { trustErrors } from './areas/trust.js';
 import type { ErrorSpec } from './spec.js';
@@ -13,6 +17,10 @@ export const ERRORS = Object.freeze({
   ...trustErrors,
   ...peerClientErrors,
   ...nodeErrors,
+  ...apiErrors,
+  ...auditErrors,
+  ...matchingErrors,
+  ...policyErrors,
 } as const satisfies Record<string, ErrorSpec>);
 
 export type ErrorCode = keyof typeof ERRORS;
