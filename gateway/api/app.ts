@@ -1,17 +1,24 @@
-import express, { type ErrorRequestHandler, type Express, type Request, type Response } from 'express';
+import express, {
+  type ErrorRequestHandler,
+  type Express,
+  type NextFunction,
+  type Request,
+  type Response,
+} from 'express';
 import { isMosaicError, MosaicError, toProblem } from '../../contracts/index.js';
 import type { Logger } from '../log.js';
-import type { SearchService } from '../search/service.js';
 import type { UserStore } from '../users/store.js';
 import { authenticate, requireRole } from './auth.js';
+import { openApiDocument } from './openapi.js';
+import type { RouteDef } from './routes.js';
 
 export interface ApiDeps {
   readonly users: UserStore;
-  readonly searches: SearchService;
   readonly logger: Logger;
   readonly readiness: () => { ready: boolean; reasons: string[] };
-  /** Extra routers mounted after authentication (audit, policies, disclosures, …). */
-  readonly routers?: readonly ((app: Express) => void)[];
+  /** Every `/api/v1` route; each module of the gateway contributes its own. */
+  readonly routes: readonly RouteDef[];
+  readonly version: string;
 }
 
 /**
@@ -30,49 +37,23 @@ export function createApiApp(deps: ApiDeps): Express {
     const r = deps.readiness();
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not-ready', reasons: r.reasons });
   });
+  const document = openApiDocument(deps.routes, deps.version);
+  app.get('/api/v1/openapi.json', function openApi(_req, res) {
+    res.json(document);
+  });
 
   const api = express.Router();
   api.use(authenticate(deps.users));
   api.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
-
-  api.get('/me', function whoAmI(req, res) {
-    const { name, role, pseudonym } = req.user!;
-    res.json({ name, role, pseudonym });
-  });
-
-  api.post('/searches', requireRole('analyst'), function startSearch(req: Request, res: Response) {
-    const state = deps.searches.start(req.body ?? {}, req.user!);
-    res.status(202).location(`/api/v1/searches/${state.id}`).json(state);
-  });
-
-  api.get('/searches/:id', requireRole('analyst', 'auditor'), function getSearch(req, res) {
-    res.json(deps.searches.get(String(req.params['id']), req.user!));
-  });
-
-  api.get('/searches/:id/events', requireRole('analyst', 'auditor'), function streamSearch(req, res) {
-    const id = String(req.params['id']);
-    const state = deps.searches.get(id, req.user!);
-    res.writeHead(200, {
-      'content-type': 'text/event-stream',
-      'cache-control': 'no-store',
-      connection: 'keep-alive',
-    });
-    const send = (event: string, data: unknown) =>
-      res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-    // Peers that already answered first, then live ones: a late subscriber misses nothing.
-    for (const p of state.peers) if (p.status !== 'pending') send('peer', p);
-    const unsubscribe = deps.searches.subscribe(
-      id,
-      (p) => send('peer', p),
-      (final) => {
-        send('done', { id: final.id, status: final.status, partial: final.partial });
-        res.end();
+  for (const route of deps.routes) {
+    // Named so stack traces and spans show the operation, not an anonymous arrow.
+    const handler = {
+      [route.operationId]: (req: Request, res: Response, next: NextFunction) => {
+        Promise.resolve(route.handler(req, res)).catch(next);
       },
-    );
-    req.on('close', unsubscribe);
-  });
-
-  for (const mount of deps.routers ?? []) mount(app);
+    }[route.operationId]!;
+    api[route.method](route.path, requireRole(...route.roles), handler);
+  }
   app.use('/api/v1', api);
 
   app.use(function notFound(_req, _res, next) {

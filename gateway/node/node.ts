@@ -26,7 +26,9 @@ import { certThumbprint, readCertificate } from '../pki/x509.js';
 import { fetchTrustList } from '../trust/source.js';
 import { CaseStore } from '../search/cases.js';
 import { noOutboundAudit, type OutboundAuditPort } from '../search/outbound-audit.js';
+import { searchRoutes } from '../search/routes.js';
 import { SearchService } from '../search/service.js';
+import { MOSAIC_VERSION } from '../version.js';
 import { type LoadResult, TrustStore } from '../trust/trust-list.js';
 import { UserStore } from '../users/store.js';
 
@@ -155,9 +157,10 @@ export class MosaicNode {
   #createApi() {
     return createApiApp({
       users: this.users,
-      searches: this.searches,
       logger: this.logger,
       readiness: () => this.readiness(),
+      routes: [...searchRoutes(this.searches)],
+      version: MOSAIC_VERSION,
     });
   }
 
