@@ -137,6 +137,14 @@ export interface NodeConfig {
     maxAgeSeconds: number;
     refreshSeconds: number;
   };
+  oidc?: {
+    issuer: string;
+    audience: string;
+    jwksUri: string;
+    roleClaim: string;
+    usernameClaim: string;
+    roleMap: Record<string, 'analyst' | 'disclosure-officer' | 'auditor' | 'admin'>;
+  };
   protocol: {
     clockToleranceSeconds: number;
     maxQueryLifetimeSeconds: number;

@@ -69,6 +69,26 @@ export const nodeConfigSchema = {
         refreshSeconds: { type: 'integer', minimum: 5, maximum: 86400, default: 300 },
       },
     },
+    oidc: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['issuer', 'audience', 'jwksUri', 'roleMap'],
+      description: "Accept the agency identity provider's access tokens as well as local API tokens.",
+      properties: {
+        issuer: { type: 'string', minLength: 1, maxLength: 512 },
+        audience: { type: 'string', minLength: 1, maxLength: 512 },
+        jwksUri: { type: 'string', format: 'uri', pattern: '^https?://', maxLength: 1024 },
+        roleClaim: { type: 'string', minLength: 1, maxLength: 128, default: 'roles' },
+        usernameClaim: { type: 'string', minLength: 1, maxLength: 128, default: 'preferred_username' },
+        roleMap: {
+          type: 'object',
+          minProperties: 1,
+          maxProperties: 64,
+          additionalProperties: { enum: ['analyst', 'disclosure-officer', 'auditor', 'admin'] },
+          description: 'Identity-provider role or group value → Mosaic role; the first listed match wins.',
+        },
+      },
+    },
     protocol: {
       type: 'object',
       additionalProperties: false,

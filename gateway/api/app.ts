@@ -7,6 +7,7 @@ import express, {
 } from 'express';
 import { isMosaicError, MosaicError, toProblem } from '../../contracts/index.js';
 import type { Logger } from '../log.js';
+import type { OidcVerifier } from '../users/oidc.js';
 import type { UserStore } from '../users/store.js';
 import { authenticate, requireRole } from './auth.js';
 import { openApiDocument } from './openapi.js';
@@ -14,6 +15,7 @@ import type { RouteDef } from './routes.js';
 
 export interface ApiDeps {
   readonly users: UserStore;
+  readonly oidc?: OidcVerifier;
   readonly logger: Logger;
   readonly readiness: () => { ready: boolean; reasons: string[] };
   /** Every `/api/v1` route; each module of the gateway contributes its own. */
@@ -43,7 +45,7 @@ export function createApiApp(deps: ApiDeps): Express {
   });
 
   const api = express.Router();
-  api.use(authenticate(deps.users));
+  api.use(authenticate(deps.users, deps.oidc));
   api.use(express.json({ limit: '64kb', strict: true, type: 'application/json' }));
   for (const route of deps.routes) {
     // Named so stack traces and spans show the operation, not an anonymous arrow.

@@ -30,6 +30,7 @@ import { searchRoutes } from '../search/routes.js';
 import { SearchService } from '../search/service.js';
 import { MOSAIC_VERSION } from '../version.js';
 import { type LoadResult, TrustStore } from '../trust/trust-list.js';
+import { OidcVerifier } from '../users/oidc.js';
 import { UserStore } from '../users/store.js';
 
 export interface NodeDeps {
@@ -157,6 +158,7 @@ export class MosaicNode {
   #createApi() {
     return createApiApp({
       users: this.users,
+      ...(this.config.oidc ? { oidc: new OidcVerifier(this.config.oidc, this.#clock) } : {}),
       logger: this.logger,
       readiness: () => this.readiness(),
       routes: [...searchRoutes(this.searches)],

@@ -106,10 +106,14 @@ export function configFor(fed: Federation, id: string): NodeConfig {
 export async function startNodes(
   fed: Federation,
   deps: (id: string) => NodeDeps = () => ({}),
+  configure: (id: string, config: NodeConfig) => NodeConfig = (_id, c) => c,
 ): Promise<Map<string, MosaicNode>> {
   const nodes = new Map<string, MosaicNode>();
   for (const id of fed.nodeDirs.keys()) {
-    nodes.set(id, await MosaicNode.start(configFor(fed, id), { logger: silentLogger, ...deps(id) }));
+    nodes.set(
+      id,
+      await MosaicNode.start(configure(id, configFor(fed, id)), { logger: silentLogger, ...deps(id) }),
+    );
   }
   for (const [id, node] of nodes) {
     await cliOk([
