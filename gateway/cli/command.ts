@@ -18,7 +18,7 @@ export interface Command {
 }
 
 export interface ParsedArgs {
-  readonly values: Readonly<Record<string, string | boolean | undefined>>;
+  readonly values: Readonly<Record<string, string | boolean | string[] | undefined>>;
   readonly positionals: readonly string[];
 }
 
@@ -40,7 +40,7 @@ export function helpText(cmd: Command): string {
   const opts = Object.entries(cmd.options);
   if (opts.length > 0) lines.push('Options:');
   for (const [name, o] of opts) {
-    const flag = `--${name}${o.type === 'string' ? ' VALUE' : ''}`;
+    const flag = `--${name}${o.type === 'string' ? ' VALUE' : ''}${o.multiple ? ' …' : ''}`;
     lines.push(`  ${flag.padEnd(28)} ${o.description}${o.required ? ' (required)' : ''}`);
   }
   lines.push(`  ${'--help'.padEnd(28)} show this help`);
@@ -60,7 +60,7 @@ export function parse(cmd: Command, argv: readonly string[]): ParsedArgs {
   } catch (err) {
     throw new MosaicError('MOSAIC_ERR_CLI_USAGE', { detail: (err as Error).message });
   }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
+  const values = parsed.values as Record<string, string | boolean | string[] | undefined>;
   if (values['help']) return { values, positionals: parsed.positionals };
   const missing = Object.entries(cmd.options)
     .filter(([name, o]) => o.required && values[name] === undefined)

@@ -12,6 +12,7 @@ import {
 } from './commands/federation.js';
 import { demoReset, demoStart } from './commands/demo.js';
 import { configCheck, nodeInit, nodeStart } from './commands/node.js';
+import { search } from './commands/search.js';
 import { userAdd, userDisable, userList } from './commands/user.js';
 
 export const COMMANDS: readonly Command[] = [
@@ -26,6 +27,7 @@ export const COMMANDS: readonly Command[] = [
   userAdd,
   userList,
   userDisable,
+  search,
   demoStart,
   demoReset,
 ];

@@ -6,7 +6,7 @@ import type {
   OutboundAuditPort,
   QuerySentRecord,
 } from '../../gateway/search/outbound-audit.js';
-import { createFederation, type Federation, startNodes, stopNodes } from './harness.js';
+import { cli, createFederation, type Federation, startNodes, stopNodes } from './harness.js';
 
 /** A peer that takes 3 s to decide; `slowAnswers` counts the decisions it has finished. */
 let slowAnswers = 0;
@@ -248,5 +248,41 @@ describe('federated search across five real nodes', () => {
     const audit = await call('GET', `/api/v1/searches/${started.body.id}`, 'aurel');
     expect(audit.status).toBe(200);
     await nodes.get('ro-police')!.searches.settle(started.body.id);
+  });
+
+  it('runs the same search from the CLI (`mosaic search`), printing each peer as it answers', async () => {
+    const r = await cli(
+      [
+        'search',
+        '--api',
+        api,
+        '--kind',
+        'phone',
+        '--selector',
+        'number=+40 721 555 019',
+        '--purpose',
+        'trafficking-investigation',
+        '--legal-basis',
+        'Art. 39 Prüm',
+        '--case',
+        'RO-2026-0042',
+        '--peers',
+        'hu-border,at-labour',
+        '--deadline',
+        '1500',
+      ],
+      { MOSAIC_TOKEN: tokens['ana'] },
+    );
+    expect(r.code, r.err).toBe(0);
+    expect(r.out).toMatch(/hu-border\s+no-hit/);
+    expect(r.out).toMatch(/at-labour\s+denied\s+NO_POLICY/);
+    expect(r.out.trim().split('\n').at(-1)).toBe('complete');
+    const bad = await cli(
+      ['search', '--api', api, '--kind', 'pet', '--purpose', 'x', '--legal-basis', 'y', '--case', 'C'],
+      {
+        MOSAIC_TOKEN: tokens['ana'],
+      },
+    );
+    expect([bad.code, bad.err]).toEqual([1, expect.stringContaining('MOSAIC_ERR_API_VALIDATION')]);
   });
 });
