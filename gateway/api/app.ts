@@ -18,6 +18,8 @@ export interface ApiDeps {
   readonly oidc?: OidcVerifier;
   readonly logger: Logger;
   readonly readiness: () => { ready: boolean; reasons: string[] };
+  /** Prometheus text exposition; served at /metrics on this listener (never on the peer listener). */
+  readonly metrics: () => string;
   /** Every `/api/v1` route; each module of the gateway contributes its own. */
   readonly routes: readonly RouteDef[];
   readonly version: string;
@@ -38,6 +40,9 @@ export function createApiApp(deps: ApiDeps): Express {
   app.get('/readyz', function readyz(_req, res) {
     const r = deps.readiness();
     res.status(r.ready ? 200 : 503).json({ status: r.ready ? 'ready' : 'not-ready', reasons: r.reasons });
+  });
+  app.get('/metrics', function metrics(_req, res) {
+    res.type('text/plain; version=0.0.4').send(deps.metrics());
   });
   const document = openApiDocument(deps.routes, deps.version);
   app.get('/api/v1/openapi.json', function openApi(_req, res) {

@@ -29,6 +29,7 @@ import { noOutboundAudit, type OutboundAuditPort } from '../search/outbound-audi
 import { searchRoutes } from '../search/routes.js';
 import { SearchService } from '../search/service.js';
 import { MOSAIC_VERSION } from '../version.js';
+import { createNodeMetrics, Gauge, type NodeMetrics } from '../telemetry/metrics.js';
 import { type LoadResult, TrustStore } from '../trust/trust-list.js';
 import { OidcVerifier } from '../users/oidc.js';
 import { UserStore } from '../users/store.js';
@@ -62,6 +63,7 @@ export class MosaicNode {
   readonly users: UserStore;
   readonly cases: CaseStore;
   readonly searches: SearchService;
+  readonly metrics: NodeMetrics;
   readonly #clock: () => number;
   readonly #peerServer: HttpsServer;
   #api: HttpServer | undefined;
@@ -94,6 +96,7 @@ export class MosaicNode {
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
 
+    this.metrics = createNodeMetrics();
     const audit = deps.audit ?? noAudit;
     const steps = createQueryPipeline({
       self: config.agency.id,
@@ -118,6 +121,7 @@ export class MosaicNode {
       requestTimeoutMs: config.protocol.requestTimeoutMs,
       clock: this.#clock,
       logger: this.logger,
+      metrics: this.metrics,
       readiness: () => this.readiness(),
     });
     this.client = new PeerClient({
@@ -139,7 +143,35 @@ export class MosaicNode {
       audit: deps.outboundAudit ?? noOutboundAudit,
       clock: this.#clock,
       logger: this.logger,
+      metrics: this.metrics,
     });
+    this.#registerGauges();
+  }
+
+  #registerGauges(): void {
+    const r = this.metrics.registry;
+    r.register(
+      new Gauge('mosaic_trust_list_version', 'Version of the trust list in force.', () => {
+        const v = this.trust.snapshot?.list.version;
+        return v === undefined ? [] : [{ value: v }];
+      }),
+    );
+    r.register(
+      new Gauge('mosaic_trust_list_age_seconds', 'Seconds since the trust list in force was issued.', () => {
+        const s = this.trust.snapshot;
+        return s ? [{ value: (this.#clock() - s.issuedAt) / 1000 }] : [];
+      }),
+    );
+    r.register(
+      new Gauge('mosaic_ready', '1 when the node is ready to exchange.', () => [
+        { value: this.readiness().ready ? 1 : 0 },
+      ]),
+    );
+    r.register(
+      new Gauge('mosaic_searches_running', 'Federated searches in progress.', () => [
+        { value: this.searches.runningCount },
+      ]),
+    );
   }
 
   /** Load configuration-derived state and bind both listeners. */
@@ -161,6 +193,7 @@ export class MosaicNode {
       ...(this.config.oidc ? { oidc: new OidcVerifier(this.config.oidc, this.#clock) } : {}),
       logger: this.logger,
       readiness: () => this.readiness(),
+      metrics: () => this.metrics.registry.expose(),
       routes: [...searchRoutes(this.searches)],
       version: MOSAIC_VERSION,
     });

@@ -185,10 +185,22 @@ function verified(ex: Exchange): VerifiedQuery {
   return { claims: ex.claims!, peer: ex.peer!, queryDigest: ex.queryDigest!, token: ex.token, now: ex.now };
 }
 
-/** Run the steps in order; the first to throw ends the exchange. Sync steps are not awaited (hot path). */
-export async function runPipeline(steps: readonly Step[], ex: Exchange): Promise<void> {
+/**
+ * Run the steps in order; the first to throw ends the exchange. Sync steps are not awaited (hot path).
+ * `observe` receives each step's name and duration in seconds, for metrics and traces.
+ */
+export async function runPipeline(
+  steps: readonly Step[],
+  ex: Exchange,
+  observe?: (step: string, seconds: number) => void,
+): Promise<void> {
   for (const step of steps) {
-    const r = step(ex);
-    if (r !== undefined) await r;
+    const t0 = observe ? performance.now() : 0;
+    try {
+      const r = step(ex);
+      if (r !== undefined) await r;
+    } finally {
+      if (observe) observe(step.name, (performance.now() - t0) / 1000);
+    }
   }
 }

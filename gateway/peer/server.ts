@@ -4,6 +4,7 @@ import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { isMosaicError, MosaicError } from '../../contracts/index.js';
 import type { Logger } from '../log.js';
+import type { NodeMetrics } from '../telemetry/metrics.js';
 import { mediaType, readBody, sendJose, sendJson, sendProblem } from './http.js';
 import { peerIdentityOf } from './identity.js';
 import type { AuditPort } from './ports.js';
@@ -17,6 +18,7 @@ export interface PeerServerOptions {
   readonly requestTimeoutMs: number;
   readonly clock: () => number;
   readonly logger: Logger;
+  readonly metrics: NodeMetrics;
   readonly readiness: () => { ready: boolean; reasons: string[] };
 }
 
@@ -80,8 +82,9 @@ export function createPeerServer(opts: PeerServerOptions): Server {
       if (mediaType(req) !== 'application/jose') throw new MosaicError('MOSAIC_ERR_REQUEST_MEDIA_TYPE');
       const token = (await readBody(req, opts.maxBodyBytes)).trim();
       ex = { now, identity, token };
-      await runPipeline(opts.steps, ex);
+      await runPipeline(opts.steps, ex, observeStep);
       sendJose(res, 200, ex.response!);
+      opts.metrics.queriesIn.inc({ peer: ex.peer!.agencyId, decision: ex.decision!.overall.effect });
     } catch (err) {
       const problem = sendProblem(res, err, traceId);
       const code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
@@ -91,6 +94,7 @@ export function createPeerServer(opts: PeerServerOptions): Server {
         peer: ex?.peer?.agencyId,
         detail: isMosaicError(err) ? err.detail : String(err),
       };
+      opts.metrics.refusalsIn.inc({ code });
       if (problem.status >= 500) opts.logger.error('query failed', fields);
       else opts.logger.info('query refused', fields);
       const jti = ex?.jws?.payload['jti'];
@@ -103,6 +107,10 @@ export function createPeerServer(opts: PeerServerOptions): Server {
         })
         .catch((e: unknown) => opts.logger.error('audit of refusal failed', { traceId, error: String(e) }));
     }
+  }
+
+  function observeStep(step: string, seconds: number): void {
+    opts.metrics.stepSeconds.observe({ step }, seconds);
   }
 
   return server;

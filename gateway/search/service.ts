@@ -11,6 +11,7 @@ import {
   validateSearchRequest,
 } from '../../contracts/index.js';
 import type { Logger } from '../log.js';
+import type { NodeMetrics } from '../telemetry/metrics.js';
 import { type PeerClient, PeerRefusedError } from '../peer/client.js';
 import type { TrustStore } from '../trust/trust-list.js';
 import type { User } from '../users/store.js';
@@ -49,6 +50,7 @@ export interface SearchServiceOptions {
   readonly audit: OutboundAuditPort;
   readonly clock: () => number;
   readonly logger: Logger;
+  readonly metrics: NodeMetrics;
   /** How many peers are asked at once. */
   readonly concurrency?: number;
 }
@@ -232,7 +234,10 @@ export class SearchService {
           this.#o.logger.error('audit of failed answer', { searchId: state.id, error: String(e) }),
         );
     } finally {
-      peer.tookMs = Math.round(performance.now() - started);
+      const seconds = (performance.now() - started) / 1000;
+      peer.tookMs = Math.round(seconds * 1000);
+      this.#o.metrics.queriesOut.inc({ peer: peer.agency, status: peer.status });
+      this.#o.metrics.peerCallSeconds.observe({ peer: peer.agency }, seconds);
     }
   }
 
@@ -264,6 +269,10 @@ export class SearchService {
       running.events.off('peer', onPeer);
       running.events.off('done', onDone);
     };
+  }
+
+  get runningCount(): number {
+    return this.#running.size;
   }
 
   /** Wait for a search to finish (tests, CLI). */

@@ -285,4 +285,31 @@ describe('federated search across five real nodes', () => {
     );
     expect([bad.code, bad.err]).toEqual([1, expect.stringContaining('MOSAIC_ERR_API_VALIDATION')]);
   });
+
+  it('moves the Prometheus counters on both sides of the exchange', async () => {
+    const scrape = async (id: string) => (await fetch(`${nodes.get(id)!.apiUrl}/metrics`)).text();
+    const value = (text: string, series: string) => {
+      const line = text.split('\n').find((l) => l.startsWith(`${series} `));
+      return line === undefined ? 0 : Number(line.split(' ')[1]);
+    };
+    const before = value(
+      await scrape('hu-border'),
+      'mosaic_peer_queries_in_total{decision="permit",peer="ro-police"}',
+    );
+    const started = await call('POST', '/api/v1/searches', 'ana', {
+      ...SEARCH,
+      targets: { agencies: ['hu-border'] },
+    });
+    await nodes.get('ro-police')!.searches.settle(started.body.id);
+    const hu = await scrape('hu-border');
+    expect(value(hu, 'mosaic_peer_queries_in_total{decision="permit",peer="ro-police"}')).toBe(before + 1);
+    expect(value(hu, 'mosaic_pipeline_step_seconds_count{step="verifyQuerySignature"}')).toBeGreaterThan(0);
+    expect(value(hu, 'mosaic_ready')).toBe(1);
+    const ro = await scrape('ro-police');
+    expect(value(ro, 'mosaic_peer_queries_out_total{peer="hu-border",status="no-hit"}')).toBeGreaterThan(0);
+    expect(value(ro, 'mosaic_peer_queries_out_total{peer="nl-fiu",status="timeout"}')).toBeGreaterThan(0);
+    expect(value(ro, 'mosaic_trust_list_version')).toBeGreaterThan(0);
+    // Label values are agency ids, steps and codes only: no selector value reaches the metrics.
+    expect(ro).not.toContain('721 555');
+  });
 });
