@@ -8,17 +8,62 @@ import { type Issue, MosaicError, type NodeConfig, validateNodeConfig } from '..
  * is reported at once with its JSON path and line, defaults are applied, relative paths resolve against the
  * file's directory, and the result is frozen.
  */
-export function loadNodeConfig(path: string): NodeConfig {
+export function loadNodeConfig(path: string, env: NodeJS.ProcessEnv = process.env): NodeConfig {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new MosaicError('MOSAIC_ERR_CONFIG_NOT_FOUND', { detail: path, cause: err });
   }
-  return parseNodeConfig(text, path);
+  return parseNodeConfig(text, path, env);
 }
 
-export function parseNodeConfig(text: string, path: string): NodeConfig {
+/** Environment overrides: `MOSAIC__listen__peer__port=9443` sets `listen.peer.port` (value read as YAML). */
+export const ENV_PREFIX = 'MOSAIC__';
+
+function applyEnvOverrides(
+  raw: unknown,
+  env: NodeJS.ProcessEnv,
+): { value: unknown; sources: Map<string, string> } {
+  const sources = new Map<string, string>();
+  if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { value: raw, sources };
+  for (const [name, text] of Object.entries(env)) {
+    if (!name.startsWith(ENV_PREFIX) || text === undefined) continue;
+    const segments = name.slice(ENV_PREFIX.length).split('__');
+    if (
+      segments.some(
+        (seg) => seg === '' || seg === '__proto__' || seg === 'constructor' || seg === 'prototype',
+      )
+    )
+      continue;
+    let target = raw as Record<string, unknown>;
+    const path: string[] = [];
+    segments.forEach((seg, i) => {
+      // Match an existing key case-insensitively, so shells that upper-case names still work.
+      const existing = Object.keys(target).find((k) => k.toLowerCase() === seg.toLowerCase()) ?? seg;
+      path.push(existing);
+      if (i === segments.length - 1) {
+        target[existing] = parseYamlScalar(text);
+      } else {
+        const next = target[existing];
+        if (next === null || typeof next !== 'object' || Array.isArray(next)) target[existing] = {};
+        target = target[existing] as Record<string, unknown>;
+      }
+    });
+    sources.set(`/${path.join('/')}`, `env ${name}`);
+  }
+  return { value: raw, sources };
+}
+
+function parseYamlScalar(text: string): unknown {
+  try {
+    return parseDocument(text).toJS({ maxAliasCount: 0 });
+  } catch {
+    return text;
+  }
+}
+
+export function parseNodeConfig(text: string, path: string, env: NodeJS.ProcessEnv = {}): NodeConfig {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   if (doc.errors.length > 0) {
@@ -31,9 +76,11 @@ export function parseNodeConfig(text: string, path: string): NodeConfig {
       })),
     });
   }
-  const raw: unknown = doc.toJS({ maxAliasCount: 0 });
+  const { value: raw, sources } = applyEnvOverrides(doc.toJS({ maxAliasCount: 0 }), env);
   if (!validateNodeConfig(raw)) {
     const issues: Issue[] = validateNodeConfig.issues().map((i) => {
+      const fromEnv = [...sources.entries()].find(([p]) => i.path === p || i.path.startsWith(`${p}/`));
+      if (fromEnv) return { ...i, file: fromEnv[1] };
       const line = lineOf(doc.contents, i.path, lineCounter);
       return { ...i, file: path, ...(line === undefined ? {} : { line }) };
     });

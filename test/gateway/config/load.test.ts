@@ -86,4 +86,35 @@ describe('node configuration', () => {
       expect.objectContaining({ code: 'MOSAIC_ERR_CONFIG_NOT_FOUND', detail: '/nonexistent/mosaic.yaml' }),
     );
   });
+
+  it('takes overrides from MOSAIC__ environment variables, validated like the file', () => {
+    const c = parseNodeConfig(GOOD, '/etc/mosaic/mosaic.yaml', {
+      MOSAIC__LISTEN__PEER__PORT: '9443',
+      MOSAIC__protocol__clockToleranceSeconds: '5',
+      MOSAIC__trustList__source: '/srv/trust-list.jws',
+      HOME: '/root',
+    });
+    expect(c.listen.peer.port).toBe(9443);
+    expect(c.protocol.clockToleranceSeconds).toBe(5);
+    expect(c.trustList.source).toBe('/srv/trust-list.jws');
+    const bad = () =>
+      parseNodeConfig(GOOD, '/etc/mosaic/mosaic.yaml', {
+        MOSAIC__LISTEN__PEER__PORT: 'ninety',
+        MOSAIC__colour: 'blue',
+      });
+    expect(bad).toThrow(
+      expect.objectContaining({
+        issues: expect.arrayContaining([
+          expect.objectContaining({ file: 'env MOSAIC__LISTEN__PEER__PORT', path: '/listen/peer/port' }),
+          expect.objectContaining({
+            file: 'env MOSAIC__colour',
+            path: '/colour',
+            message: 'is not allowed (unknown key)',
+          }),
+        ]),
+      }),
+    );
+    expect(() => parseNodeConfig(GOOD, '/x.yaml', { MOSAIC____proto____admin: 'true' })).not.toThrow();
+    expect(({} as Record<string, unknown>)['admin']).toBeUndefined();
+  });
 });
