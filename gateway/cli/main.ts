@@ -11,6 +11,7 @@ import {
   federationUpdateMember,
 } from './commands/federation.js';
 import { demoReset, demoStart } from './commands/demo.js';
+import { keysActivate, keysRotate } from './commands/keys.js';
 import { configCheck, nodeInit, nodeStart } from './commands/node.js';
 import { search } from './commands/search.js';
 import { userAdd, userDisable, userList } from './commands/user.js';
@@ -24,6 +25,8 @@ export const COMMANDS: readonly Command[] = [
   nodeInit,
   nodeStart,
   configCheck,
+  keysRotate,
+  keysActivate,
   userAdd,
   userList,
   userDisable,

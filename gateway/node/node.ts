@@ -7,8 +7,9 @@ import Database from 'better-sqlite3';
 import { isMosaicError, type NodeConfig } from '../../contracts/index.js';
 import { createApiApp } from '../api/app.js';
 import { readAnchors } from '../federation/authority.js';
-import { loadPrivateKey, readRequiredFile } from '../keys/files.js';
-import { type SigningKey, signingKeyFrom } from '../keys/jwk.js';
+import { readRequiredFile } from '../keys/files.js';
+import type { SigningKey } from '../keys/jwk.js';
+import { loadIdentity, type NodeIdentity } from './identity.js';
 import { createLogger, type Logger } from '../log.js';
 import { PeerClient } from '../peer/client.js';
 import {
@@ -22,7 +23,6 @@ import {
 import { createQueryPipeline } from '../peer/query-pipeline.js';
 import { ReplayStore } from '../peer/replay-store.js';
 import { createPeerServer } from '../peer/server.js';
-import { certThumbprint, readCertificate } from '../pki/x509.js';
 import { fetchTrustList } from '../trust/source.js';
 import { CaseStore } from '../search/cases.js';
 import { noOutboundAudit, type OutboundAuditPort } from '../search/outbound-audit.js';
@@ -44,11 +44,6 @@ export interface NodeDeps {
   readonly outboundAudit?: OutboundAuditPort;
 }
 
-function passphrase(file: string | undefined, envName: string): string | undefined {
-  if (file !== undefined) return readRequiredFile(file).replace(/\r?\n$/, '');
-  return process.env[envName];
-}
-
 /**
  * One running Mosaic node: the mTLS peer listener, the API listener, the trust list in force and the peer
  * client. Construction validates everything it loads; `start` binds the listeners.
@@ -57,7 +52,7 @@ export class MosaicNode {
   readonly config: NodeConfig;
   readonly trust: TrustStore;
   readonly client: PeerClient;
-  readonly signingKey: SigningKey;
+  #identity: NodeIdentity;
   readonly db: Database.Database;
   readonly logger: Logger;
   readonly users: UserStore;
@@ -75,20 +70,7 @@ export class MosaicNode {
     this.config = config;
     this.#clock = deps.clock ?? Date.now;
     this.logger = deps.logger ?? createLogger({ base: { agency: config.agency.id } });
-    const tlsKey = loadPrivateKey(
-      config.tls.key,
-      passphrase(config.tls.passphraseFile, 'MOSAIC_TLS_KEY_PASSPHRASE'),
-    ).export({ type: 'pkcs8', format: 'pem' }) as string;
-    const certPem = readRequiredFile(config.tls.cert);
-    const caPem = readRequiredFile(config.tls.ca);
-    const cert = readCertificate(certPem, config.tls.cert);
-    readCertificate(caPem, config.tls.ca);
-    this.signingKey = signingKeyFrom(
-      loadPrivateKey(
-        config.signing.key,
-        passphrase(config.signing.passphraseFile, 'MOSAIC_SIGNING_KEY_PASSPHRASE'),
-      ),
-    );
+    this.#identity = loadIdentity(config);
     this.trust = new TrustStore(readAnchors(config.trustList.anchors), config.trustList.maxAgeSeconds);
 
     if (!existsSync(config.dataDir)) mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
@@ -102,19 +84,14 @@ export class MosaicNode {
       self: config.agency.id,
       trust: this.trust,
       replay: new ReplayStore(this.db),
-      signingKey: this.signingKey,
+      signer: () => this.#identity.signingKey,
       decisions: deps.decisions ?? denyAllDecisions,
       matcher: deps.matcher ?? noData,
       audit,
       protocol: config.protocol,
     });
     this.#peerServer = createPeerServer({
-      tls: {
-        key: tlsKey,
-        cert: certPem,
-        ca: caPem,
-        ...(config.tls.crl === undefined ? {} : { crl: readRequiredFile(config.tls.crl) }),
-      },
+      tls: this.#identity.tls,
       steps,
       audit,
       maxBodyBytes: config.protocol.maxBodyBytes,
@@ -126,9 +103,7 @@ export class MosaicNode {
     });
     this.client = new PeerClient({
       self: config.agency.id,
-      signingKey: this.signingKey,
-      tls: { key: tlsKey, cert: certPem, ca: caPem },
-      certThumbprint: certThumbprint(cert),
+      identity: () => this.#identity,
       trust: this.trust,
       clock: this.#clock,
     });
@@ -212,6 +187,45 @@ export class MosaicNode {
     this.#api = server;
   }
 
+  /** The key this node signs with now. */
+  get signingKey(): SigningKey {
+    return this.#identity.signingKey;
+  }
+
+  get identity(): NodeIdentity {
+    return this.#identity;
+  }
+
+  /**
+   * SIGHUP: reload the trust list and the TLS and signing material without dropping connections. New TLS
+   * material applies to new connections (setSecureContext); anything invalid is refused and the old stays.
+   */
+  async reload(): Promise<{ identity: 'reloaded' | string; trustList: 'reloaded' | 'unchanged' | string }> {
+    let identity: string;
+    try {
+      const next = loadIdentity(this.config);
+      this.#peerServer.setSecureContext({
+        key: next.tls.key,
+        cert: next.tls.cert,
+        ca: next.tls.ca,
+        ...(next.tls.crl === undefined ? {} : { crl: next.tls.crl }),
+      });
+      this.#identity = next;
+      identity = 'reloaded';
+    } catch (err) {
+      identity = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
+      this.logger.error('identity reload refused; keeping the current keys', { code: identity });
+    }
+    let trustList: string;
+    try {
+      trustList = (await this.reloadTrustList()).changed ? 'reloaded' : 'unchanged';
+    } catch (err) {
+      trustList = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
+    }
+    this.logger.info('reload', { identity, trustList });
+    return { identity, trustList };
+  }
+
   get peerUrl(): string {
     const a = this.#peerServer.address() as AddressInfo;
     return `https://${this.config.listen.peer.host}:${a.port}`;
@@ -258,17 +272,30 @@ export class MosaicNode {
     return { ready: reasons.length === 0, reasons };
   }
 
-  async stop(): Promise<void> {
+  /**
+   * Graceful stop: refuse new connections, let in-flight exchanges finish (up to `drainMs`), then close the
+   * store. Idle keep-alive connections are closed at once; busy ones after their response.
+   */
+  async stop(drainMs = 10_000): Promise<void> {
+    if (this.#stopping) return;
     this.#stopping = true;
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
-    this.client.close();
     const closeServer = (s: HttpServer | HttpsServer | undefined) =>
       new Promise<void>((resolve) => {
         if (!s?.listening) return resolve();
-        s.close(() => resolve());
+        const force = setTimeout(() => s.closeAllConnections(), drainMs);
+        force.unref();
+        // A busy keep-alive connection turns idle once its response is sent: close it then, not at the timeout.
+        const sweep = setInterval(() => s.closeIdleConnections(), 25);
+        s.close(() => {
+          clearTimeout(force);
+          clearInterval(sweep);
+          resolve();
+        });
         s.closeIdleConnections();
       });
     await Promise.all([closeServer(this.#peerServer), closeServer(this.#api)]);
+    this.client.close();
     this.db.close();
   }
 }

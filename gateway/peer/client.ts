@@ -18,12 +18,17 @@ import type { Member, TrustStore } from '../trust/trust-list.js';
 /** The parts of a query the caller chooses; the client adds the envelope claims. */
 export type QueryInput = Omit<QueryClaims, 'iss' | 'aud' | 'iat' | 'exp' | 'jti' | 'cnf'>;
 
-export interface PeerClientOptions {
-  readonly self: string;
+/** What the client signs and connects with; read per call so a reload takes effect at once. */
+export interface ClientIdentity {
   readonly signingKey: SigningKey;
   readonly tls: { readonly key: string; readonly cert: string; readonly ca: string };
   /** `x5t#S256` of our own TLS certificate, for the `cnf` claim. */
   readonly certThumbprint: string;
+}
+
+export interface PeerClientOptions {
+  readonly self: string;
+  readonly identity: () => ClientIdentity;
   readonly trust: TrustStore;
   readonly clock: () => number;
   readonly queryLifetimeSeconds?: number;
@@ -65,6 +70,7 @@ export class PeerClient {
 
   /** Build and sign a query for `target` (exposed for tests and tools that need the token itself). */
   signQuery(target: string, input: QueryInput): { claims: QueryClaims; token: string } {
+    const identity = this.#opts.identity();
     const iat = Math.floor(this.#opts.clock() / 1000);
     const claims: QueryClaims = {
       ...input,
@@ -73,9 +79,9 @@ export class PeerClient {
       iat,
       exp: iat + (this.#opts.queryLifetimeSeconds ?? 60),
       jti: randomBytes(16).toString('base64url'),
-      cnf: { 'x5t#S256': this.#opts.certThumbprint },
+      cnf: { 'x5t#S256': identity.certThumbprint },
     };
-    return { claims, token: signCompact(claims, this.#opts.signingKey, 'mosaic-query+jws') };
+    return { claims, token: signCompact(claims, identity.signingKey, 'mosaic-query+jws') };
   }
 
   /** Send a query to a member and verify the answer. Every failure is a coded MosaicError. */
@@ -135,7 +141,9 @@ export class PeerClient {
   }
 
   #agent(member: Member): Agent {
-    const key = [...member.pins].sort().join(',');
+    const identity = this.#opts.identity();
+    // A new pin set or a new own certificate means a new agent: no pooled socket outlives either.
+    const key = `${[...member.pins].sort().join(',')}|${identity.certThumbprint}`;
     const cached = this.#agents.get(member.agencyId);
     if (cached && cached.key === key) return cached.agent;
     cached?.agent.destroy();
@@ -143,9 +151,9 @@ export class PeerClient {
     const agent = new Agent({
       keepAlive: true,
       maxSockets: 32,
-      key: this.#opts.tls.key,
-      cert: this.#opts.tls.cert,
-      ca: this.#opts.tls.ca,
+      key: identity.tls.key,
+      cert: identity.tls.cert,
+      ca: identity.tls.ca,
       minVersion: 'TLSv1.3',
       checkServerIdentity: (_host: string, cert: PeerCertificate) => {
         const pin = cert.pubkey ? createHash('sha256').update(cert.pubkey).digest('base64url') : '';

@@ -35,7 +35,8 @@ export interface PipelineDeps {
   readonly self: string;
   readonly trust: TrustStore;
   readonly replay: ReplayStore;
-  readonly signingKey: SigningKey;
+  /** The current signing key (it can change on reload). */
+  readonly signer: () => SigningKey;
   readonly decisions: DecisionPort;
   readonly matcher: MatchPort;
   readonly audit: AuditPort;
@@ -164,7 +165,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
       results: ex.results!,
       receipt: ex.receipt ?? null,
     };
-    ex.response = signCompact(response, deps.signingKey, 'mosaic-response+jws');
+    ex.response = signCompact(response, deps.signer(), 'mosaic-response+jws');
   }
 
   return [

@@ -42,7 +42,8 @@ export const nodeInit: Command = {
 export const nodeStart: Command = {
   path: ['node', 'start'],
   summary:
-    'Run a node. Prints one JSON line with its listener URLs when ready. SIGHUP reloads the trust list; ' +
+    'Run a node. Prints one JSON line with its listener URLs when ready. SIGHUP reloads the trust list, ' +
+    'TLS certificates and signing key; ' +
     'SIGINT/SIGTERM stop it gracefully.',
   options: { config: { type: 'string', description: 'path to mosaic.yaml', required: true } },
   async run(args, io) {
@@ -56,7 +57,7 @@ export const nodeStart: Command = {
       }),
     );
     process.on('SIGHUP', () => {
-      node.reloadTrustList().catch(() => undefined);
+      node.reload().catch(() => undefined);
     });
     await new Promise<void>((resolve) => {
       const stop = () => {
