@@ -13,6 +13,7 @@ import {
 import { demoReset, demoStart } from './commands/demo.js';
 import { keysActivate, keysRotate } from './commands/keys.js';
 import { configCheck, nodeInit, nodeStart } from './commands/node.js';
+import { peersCheck, status } from './commands/ops.js';
 import { search } from './commands/search.js';
 import { userAdd, userDisable, userList } from './commands/user.js';
 
@@ -25,6 +26,8 @@ export const COMMANDS: readonly Command[] = [
   nodeInit,
   nodeStart,
   configCheck,
+  status,
+  peersCheck,
   keysRotate,
   keysActivate,
   userAdd,

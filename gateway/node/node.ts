@@ -22,7 +22,7 @@ import {
 } from '../peer/ports.js';
 import { createQueryPipeline } from '../peer/query-pipeline.js';
 import { ReplayStore } from '../peer/replay-store.js';
-import { createPeerServer } from '../peer/server.js';
+import { createPeerServer, type PeerRoute } from '../peer/server.js';
 import { fetchTrustList } from '../trust/source.js';
 import { CaseStore } from '../search/cases.js';
 import { noOutboundAudit, type OutboundAuditPort } from '../search/outbound-audit.js';
@@ -42,6 +42,8 @@ export interface NodeDeps {
   readonly matcher?: MatchPort;
   readonly audit?: AuditPort;
   readonly outboundAudit?: OutboundAuditPort;
+  /** Extra member-only endpoints on the peer listener. */
+  readonly peerRoutes?: readonly PeerRoute[];
 }
 
 /**
@@ -93,6 +95,8 @@ export class MosaicNode {
     this.#peerServer = createPeerServer({
       tls: this.#identity.tls,
       steps,
+      routes: [...(deps.peerRoutes ?? []), this.#statusRoute()],
+      trust: this.trust,
       audit,
       maxBodyBytes: config.protocol.maxBodyBytes,
       requestTimeoutMs: config.protocol.requestTimeoutMs,
@@ -185,6 +189,26 @@ export class MosaicNode {
       const s = app.listen(api.port, api.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     });
     this.#api = server;
+  }
+
+  /** `GET /fed/v1/status`: what `mosaic peers check` asks every member. Members only. */
+  #statusRoute(): PeerRoute {
+    return {
+      name: 'peerStatus',
+      method: 'GET',
+      pattern: /^\/fed\/v1\/status$/,
+      handle: ({ now }) => ({
+        status: 200,
+        contentType: 'application/json',
+        body: JSON.stringify({
+          agency: this.config.agency.id,
+          software: MOSAIC_VERSION,
+          time: new Date(now).toISOString(),
+          trustListVersion: this.trust.snapshot?.list.version ?? null,
+          ready: this.readiness().ready,
+        }),
+      }),
+    };
   }
 
   /** The key this node signs with now. */

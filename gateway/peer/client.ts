@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { Agent, request } from 'node:https';
-import type { PeerCertificate } from 'node:tls';
+import type { PeerCertificate, TLSSocket } from 'node:tls';
 import {
   isMosaicError,
   MosaicError,
@@ -113,6 +113,41 @@ export class PeerClient {
     options: { contentType?: string; signal?: AbortSignal } = {},
   ): Promise<{ status: number; contentType: string; body: string }> {
     return this.#post(this.#member(target), '/fed/v1/queries', body, options.signal, options.contentType);
+  }
+
+  /**
+   * `GET` a member-only endpoint of a peer (e.g. `/fed/v1/status`). Also reports the peer certificate's
+   * expiry as seen on the connection, for `mosaic peers check`.
+   */
+  async get(
+    target: string,
+    path: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; contentType: string; body: string; certNotAfter: number | undefined }> {
+    const member = this.#member(target);
+    const url = new URL(path, member.endpoint);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        url,
+        { method: 'GET', agent: this.#agent(member), ...(signal ? { signal } : {}) },
+        (res) => {
+          const cert = (res.socket as TLSSocket).getPeerCertificate?.();
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              contentType: (res.headers['content-type'] ?? '').split(';')[0]!.trim(),
+              body: Buffer.concat(chunks).toString('utf8'),
+              certNotAfter: cert?.valid_to ? Date.parse(cert.valid_to) : undefined,
+            }),
+          );
+          res.on('error', (err) => reject(mapTransportError(err, signal)));
+        },
+      );
+      req.on('error', (err) => reject(mapTransportError(err, signal)));
+      req.end();
+    });
   }
 
   #member(target: string): Member {

@@ -182,6 +182,15 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
   ];
 }
 
+/** The TLS client must hold a federation certificate whose key is pinned for a current member. */
+export function authenticateMember(id: PeerIdentity, trust: TrustStore, now: number): Member {
+  if (id.state === 'no-cert') throw new MosaicError('MOSAIC_ERR_TLS_NO_CLIENT_CERT');
+  if (id.state === 'untrusted') throw new MosaicError('MOSAIC_ERR_TLS_UNTRUSTED_CERT', { detail: id.reason });
+  const member = trust.memberByPin(id.pin, now);
+  if (!member) throw new MosaicError('MOSAIC_ERR_TLS_NOT_A_MEMBER');
+  return member;
+}
+
 function verified(ex: Exchange): VerifiedQuery {
   return { claims: ex.claims!, peer: ex.peer!, queryDigest: ex.queryDigest!, token: ex.token, now: ex.now };
 }

@@ -7,12 +7,40 @@ import type { Logger } from '../log.js';
 import type { NodeMetrics } from '../telemetry/metrics.js';
 import { mediaType, readBody, sendJose, sendJson, sendProblem } from './http.js';
 import { peerIdentityOf } from './identity.js';
+import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { AuditPort } from './ports.js';
-import { type Exchange, runPipeline, type Step } from './query-pipeline.js';
+import { authenticateMember, type Exchange, runPipeline, type Step } from './query-pipeline.js';
+
+/** An authenticated request to one of the other `/fed/v1/` endpoints (status, audit proofs, witness, …). */
+export interface PeerRequest {
+  readonly peer: Member;
+  readonly now: number;
+  readonly params: readonly string[];
+  readonly body: string;
+  readonly traceId: string;
+}
+
+export interface PeerReply {
+  readonly status: number;
+  readonly contentType: string;
+  readonly body: string;
+}
+
+/** A member-only endpoint on the peer listener. The caller is authenticated exactly as for a query. */
+export interface PeerRoute {
+  readonly name: string;
+  readonly method: 'GET' | 'POST';
+  readonly pattern: RegExp;
+  /** Required media type of a POST body. */
+  readonly bodyType?: string;
+  handle(req: PeerRequest): PeerReply | Promise<PeerReply>;
+}
 
 export interface PeerServerOptions {
   readonly tls: { readonly key: string; readonly cert: string; readonly ca: string; readonly crl?: string };
   readonly steps: readonly Step[];
+  readonly routes: readonly PeerRoute[];
+  readonly trust: TrustStore;
   readonly audit: AuditPort;
   readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;
@@ -62,6 +90,13 @@ export function createPeerServer(opts: PeerServerOptions): Server {
       if (req.method !== 'POST') return void sendProblem(res, new MosaicError('MOSAIC_ERR_REQUEST_METHOD'));
       return handleQuery(req, res);
     }
+    for (const route of opts.routes) {
+      const m = route.pattern.exec(path ?? '');
+      if (!m) continue;
+      if (req.method !== route.method)
+        return void sendProblem(res, new MosaicError('MOSAIC_ERR_REQUEST_METHOD'));
+      return handleRoute(route, m.slice(1), req, res);
+    }
     if (path === '/healthz' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' });
     if (path === '/readyz' && req.method === 'GET') {
       const r = opts.readiness();
@@ -106,6 +141,37 @@ export function createPeerServer(opts: PeerServerOptions): Server {
           jti: typeof jti === 'string' ? jti : undefined,
         })
         .catch((e: unknown) => opts.logger.error('audit of refusal failed', { traceId, error: String(e) }));
+    }
+  }
+
+  async function handleRoute(route: PeerRoute, params: string[], req: IncomingMessage, res: ServerResponse) {
+    const now = opts.clock();
+    const traceId = randomBytes(16).toString('hex');
+    try {
+      const peer = authenticateMember(peerIdentityOf(req.socket as TLSSocket), opts.trust, now);
+      let body = '';
+      if (route.method === 'POST') {
+        if (route.bodyType && mediaType(req) !== route.bodyType)
+          throw new MosaicError('MOSAIC_ERR_REQUEST_MEDIA_TYPE');
+        body = await readBody(req, opts.maxBodyBytes);
+      }
+      const reply = await route.handle({ peer, now, params, body, traceId });
+      res.writeHead(reply.status, {
+        'content-type': reply.contentType,
+        'content-length': Buffer.byteLength(reply.body),
+        'cache-control': 'no-store',
+      });
+      res.end(reply.body);
+    } catch (err) {
+      const problem = sendProblem(res, err, traceId);
+      const fields = {
+        traceId,
+        route: route.name,
+        code: problem.code,
+        detail: isMosaicError(err) ? err.detail : String(err),
+      };
+      if (problem.status >= 500) opts.logger.error('peer request failed', fields);
+      else opts.logger.info('peer request refused', fields);
     }
   }
 

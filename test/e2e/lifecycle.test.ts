@@ -4,7 +4,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { QueryInput } from '../../gateway/peer/client.js';
 import { type DecisionPort, permitEnvelopeOnly } from '../../gateway/peer/ports.js';
-import { cli, cliOk, createFederation, type Federation, startNodes, stopNodes } from './harness.js';
+import {
+  cli,
+  cliOk,
+  createFederation,
+  type Federation,
+  movableClock,
+  startNodes,
+  stopNodes,
+} from './harness.js';
 
 const QUERY: QueryInput = {
   purpose: 'trafficking-investigation',
@@ -16,6 +24,7 @@ const QUERY: QueryInput = {
 };
 
 let slowMs = 0;
+const huClock = movableClock();
 const maybeSlow: DecisionPort = {
   decide: async (q) => {
     if (slowMs > 0) await new Promise((r) => setTimeout(r, slowMs));
@@ -34,7 +43,9 @@ describe('node lifecycle: reload, key rotation, graceful stop', () => {
       { id: 'ro-police', country: 'RO' },
       { id: 'hu-border', country: 'HU' },
     ]);
-    nodes = await startNodes(fed, (id) => (id === 'hu-border' ? { decisions: maybeSlow } : {}));
+    nodes = await startNodes(fed, (id) =>
+      id === 'hu-border' ? { decisions: maybeSlow, clock: huClock } : {},
+    );
   });
 
   afterAll(async () => {
@@ -126,6 +137,24 @@ describe('node lifecycle: reload, key rotation, graceful stop', () => {
     } finally {
       copyFileSync(`${certPath}.bak`, certPath);
     }
+  });
+
+  it('checks every peer (mosaic peers check) and flags clock skew beyond tolerance', async () => {
+    const config = join(fed.nodeDirs.get('ro-police')!, 'mosaic.yaml');
+    const ok = await cli(['peers', 'check', '--config', config]);
+    expect(ok.code, ok.out).toBe(0);
+    expect(ok.out).toMatch(/^hu-border\s+ok\s+\d+ ms\s+skew -?[01]s\s+cert 36[45]d\s+trust v\d+/m);
+    huClock.skew = 120_000;
+    try {
+      const skewed = await cli(['peers', 'check', '--config', config]);
+      expect(skewed.code).toBe(1);
+      expect(skewed.out).toMatch(/hu-border\s+ok .*skew 1(19|20|21)s.*CLOCK SKEW/);
+    } finally {
+      huClock.skew = 0;
+    }
+    const st = await cli(['status', '--config', config]);
+    expect(st.out).toMatch(/signing key\s+[A-Za-z0-9_-]{43} \(ES256\)/);
+    expect(st.out).toMatch(/trust list\s+version \d+, 2 members/);
   });
 
   it('drains an in-flight exchange on stop and refuses new ones', async () => {
