@@ -145,6 +145,7 @@ export interface NodeConfig {
     usernameClaim: string;
     roleMap: Record<string, 'analyst' | 'disclosure-officer' | 'auditor' | 'admin'>;
   };
+  telemetry: { otlpEndpoint?: string; propagateTraceContext: boolean };
   protocol: {
     clockToleranceSeconds: number;
     maxQueryLifetimeSeconds: number;

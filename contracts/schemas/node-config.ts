@@ -89,6 +89,24 @@ export const nodeConfigSchema = {
         },
       },
     },
+    telemetry: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      properties: {
+        otlpEndpoint: {
+          type: 'string',
+          format: 'uri',
+          pattern: '^https?://',
+          description: 'OTLP/HTTP traces endpoint; tracing export is off when absent.',
+        },
+        propagateTraceContext: {
+          type: 'boolean',
+          default: true,
+          description: 'Send and accept W3C trace context with peer queries (switch off per federation).',
+        },
+      },
+    },
     protocol: {
       type: 'object',
       additionalProperties: false,

@@ -6,7 +6,9 @@ import express, {
   type Response,
 } from 'express';
 import { isMosaicError, MosaicError, toProblem } from '../../contracts/index.js';
+import { context, trace } from '@opentelemetry/api';
 import type { Logger } from '../log.js';
+import { SpanKind, tracer } from '../tracing.js';
 import type { OidcVerifier } from '../users/oidc.js';
 import type { UserStore } from '../users/store.js';
 import { authenticate, requireRole } from './auth.js';
@@ -34,6 +36,17 @@ export function createApiApp(deps: ApiDeps): Express {
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
 
+  app.use(function traceRequest(req, res, next) {
+    const span = tracer.startSpan(`${req.method} ${req.path.replace(/\/[0-9a-f-]{36}(?=\/|$)/g, '/:id')}`, {
+      kind: SpanKind.SERVER,
+      attributes: { 'http.request.method': req.method },
+    });
+    res.on('finish', () => {
+      span.setAttribute('http.response.status_code', res.statusCode);
+      span.end();
+    });
+    context.with(trace.setSpan(context.active(), span), next);
+  });
   app.get('/healthz', function healthz(_req, res) {
     res.json({ status: 'ok' });
   });

@@ -29,7 +29,7 @@ import { noOutboundAudit, type OutboundAuditPort } from '../search/outbound-audi
 import { searchRoutes } from '../search/routes.js';
 import { SearchService } from '../search/service.js';
 import { MOSAIC_VERSION } from '../version.js';
-import { createNodeMetrics, Gauge, type NodeMetrics } from '../telemetry/metrics.js';
+import { createNodeMetrics, Gauge, type NodeMetrics } from '../metrics/registry.js';
 import { type LoadResult, TrustStore } from '../trust/trust-list.js';
 import { OidcVerifier } from '../users/oidc.js';
 import { UserStore } from '../users/store.js';
@@ -104,8 +104,11 @@ export class MosaicNode {
       logger: this.logger,
       metrics: this.metrics,
       readiness: () => this.readiness(),
+      propagateTraceContext: config.telemetry.propagateTraceContext,
+      self: config.agency.id,
     });
     this.client = new PeerClient({
+      propagateTraceContext: config.telemetry.propagateTraceContext,
       self: config.agency.id,
       identity: () => this.#identity,
       trust: this.trust,

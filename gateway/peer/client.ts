@@ -13,6 +13,7 @@ import {
 } from '../../contracts/index.js';
 import { decodeCompact, signCompact, verifySignature } from '../jws/compact.js';
 import type { SigningKey } from '../keys/jwk.js';
+import { injectHeaders, inSpan, SpanKind } from '../tracing.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 
 /** The parts of a query the caller chooses; the client adds the envelope claims. */
@@ -32,6 +33,8 @@ export interface PeerClientOptions {
   readonly trust: TrustStore;
   readonly clock: () => number;
   readonly queryLifetimeSeconds?: number;
+  /** Send W3C trace context to peers (header and signed `traceparent` claim). */
+  readonly propagateTraceContext?: boolean;
   readonly maxResponseBytes?: number;
 }
 
@@ -80,6 +83,7 @@ export class PeerClient {
       exp: iat + (this.#opts.queryLifetimeSeconds ?? 60),
       jti: randomBytes(16).toString('base64url'),
       cnf: { 'x5t#S256': identity.certThumbprint },
+      ...traceparentClaim(this.#opts.propagateTraceContext ?? true),
     };
     return { claims, token: signCompact(claims, identity.signingKey, 'mosaic-query+jws') };
   }
@@ -97,7 +101,11 @@ export class PeerClient {
   ): Promise<PeerAnswer> {
     const member = this.#member(target);
     const { claims, token } = signed;
-    const { status, contentType, body } = await this.#post(member, '/fed/v1/queries', token, signal);
+    const { status, contentType, body } = await inSpan(
+      `peer call ${target}`,
+      { kind: SpanKind.CLIENT, attributes: { 'mosaic.peer': target } },
+      () => this.#post(member, '/fed/v1/queries', token, signal),
+    );
     if (status !== 200) throw refusal(body);
     if (contentType !== 'application/jose') {
       throw new MosaicError('MOSAIC_ERR_PEER_BAD_RESPONSE', { detail: `content-type ${contentType}` });
@@ -217,7 +225,11 @@ export class PeerClient {
         {
           method: 'POST',
           agent: this.#agent(member),
-          headers: { 'content-type': contentType, 'content-length': Buffer.byteLength(body) },
+          headers: {
+            'content-type': contentType,
+            'content-length': Buffer.byteLength(body),
+            ...injectHeaders(this.#opts.propagateTraceContext ?? true),
+          },
           ...(signal ? { signal } : {}),
         },
         (res) => {
@@ -250,6 +262,12 @@ export class PeerClient {
     for (const { agent } of this.#agents.values()) agent.destroy();
     this.#agents.clear();
   }
+}
+
+/** The active trace context as the `traceparent` claim (W3C Trace Context §3.2), when there is one. */
+function traceparentClaim(enabled: boolean): { traceparent?: string } {
+  const tp = injectHeaders(enabled)['traceparent'];
+  return tp && /^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/.test(tp) ? { traceparent: tp } : {};
 }
 
 function refusal(body: string): MosaicError {

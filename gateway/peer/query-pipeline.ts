@@ -10,7 +10,9 @@ import {
   validateQueryClaims,
 } from '../../contracts/index.js';
 import { type DecodedJws, decodeCompact, signCompact, verifySignature } from '../jws/compact.js';
+import { SpanStatusCode } from '@opentelemetry/api';
 import type { SigningKey } from '../keys/jwk.js';
+import { tracer } from '../tracing.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { PeerIdentity } from './identity.js';
 import type { AuditPort, DecisionPort, MatchPort, QueryDecision, VerifiedQuery } from './ports.js';
@@ -206,10 +208,16 @@ export async function runPipeline(
 ): Promise<void> {
   for (const step of steps) {
     const t0 = observe ? performance.now() : 0;
+    // One span per step, named after it (a no-op unless telemetry is started).
+    const span = tracer.startSpan(step.name);
     try {
       const r = step(ex);
       if (r !== undefined) await r;
+    } catch (err) {
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as { code?: string }).code ?? 'error' });
+      throw err;
     } finally {
+      span.end();
       if (observe) observe(step.name, (performance.now() - t0) / 1000);
     }
   }

@@ -4,7 +4,8 @@ import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import { isMosaicError, MosaicError } from '../../contracts/index.js';
 import type { Logger } from '../log.js';
-import type { NodeMetrics } from '../telemetry/metrics.js';
+import { extractContext, inSpan, SpanKind } from '../tracing.js';
+import type { NodeMetrics } from '../metrics/registry.js';
 import { mediaType, readBody, sendJose, sendJson, sendProblem } from './http.js';
 import { peerIdentityOf } from './identity.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
@@ -48,6 +49,9 @@ export interface PeerServerOptions {
   readonly logger: Logger;
   readonly metrics: NodeMetrics;
   readonly readiness: () => { ready: boolean; reasons: string[] };
+  /** Accept W3C trace context from peers (config `telemetry.propagateTraceContext`). */
+  readonly propagateTraceContext: boolean;
+  readonly self: string;
 }
 
 /**
@@ -108,9 +112,22 @@ export function createPeerServer(opts: PeerServerOptions): Server {
     sendProblem(res, new MosaicError('MOSAIC_ERR_REQUEST_NOT_FOUND'));
   }
 
-  async function handleQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
+  function handleQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    return inSpan(
+      'POST /fed/v1/queries',
+      {
+        kind: SpanKind.SERVER,
+        parent: extractContext(req.headers, opts.propagateTraceContext),
+        attributes: { 'mosaic.agency': opts.self },
+      },
+      (span) => answerQuery(req, res, span.spanContext().traceId),
+    );
+  }
+
+  async function answerQuery(req: IncomingMessage, res: ServerResponse, spanTraceId: string): Promise<void> {
     const now = opts.clock();
-    const traceId = randomBytes(16).toString('hex');
+    // The trace id ties the problem document, the log line and the trace together; random when untraced.
+    const traceId = /^0+$/.test(spanTraceId) ? randomBytes(16).toString('hex') : spanTraceId;
     const identity = peerIdentityOf(req.socket as TLSSocket);
     let ex: Exchange | undefined;
     try {

@@ -11,7 +11,8 @@ import {
   validateSearchRequest,
 } from '../../contracts/index.js';
 import type { Logger } from '../log.js';
-import type { NodeMetrics } from '../telemetry/metrics.js';
+import { inSpan } from '../tracing.js';
+import type { NodeMetrics } from '../metrics/registry.js';
 import { type PeerClient, PeerRefusedError } from '../peer/client.js';
 import type { TrustStore } from '../trust/trust-list.js';
 import type { User } from '../users/store.js';
@@ -122,7 +123,11 @@ export class SearchService {
     this.#insert.run(state.id, state.caseRef, user.id, state.createdAt, JSON.stringify(state));
     const events = new EventEmitter();
     this.#running.set(state.id, { state, events });
-    this.#run(state, events, user).catch((err: unknown) => {
+    inSpan(
+      'mosaic.search',
+      { attributes: { 'mosaic.agency': this.#o.self, 'mosaic.search.peers': state.peers.length } },
+      () => this.#run(state, events, user),
+    ).catch((err: unknown) => {
       this.#o.logger.error('search failed', { searchId: state.id, error: String(err) });
     });
     return state;

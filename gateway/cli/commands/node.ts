@@ -2,6 +2,7 @@ import { MosaicError } from '../../../contracts/index.js';
 import { loadNodeConfig } from '../../config/load.js';
 import { initNode } from '../../node/init.js';
 import { MosaicNode } from '../../node/node.js';
+import { startTelemetry } from '../../telemetry.js';
 import { type Command, optStr, str } from '../command.js';
 
 export const nodeInit: Command = {
@@ -47,7 +48,14 @@ export const nodeStart: Command = {
     'SIGINT/SIGTERM stop it gracefully.',
   options: { config: { type: 'string', description: 'path to mosaic.yaml', required: true } },
   async run(args, io) {
-    const node = await MosaicNode.start(loadNodeConfig(str(args, 'config')));
+    const config = loadNodeConfig(str(args, 'config'));
+    const telemetry = config.telemetry.otlpEndpoint
+      ? startTelemetry({
+          serviceName: `mosaic-${config.agency.id}`,
+          otlpEndpoint: config.telemetry.otlpEndpoint,
+        })
+      : undefined;
+    const node = await MosaicNode.start(config);
     io.out(
       JSON.stringify({
         event: 'listening',
@@ -66,6 +74,7 @@ export const nodeStart: Command = {
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
     });
+    await telemetry?.shutdown();
     io.out(JSON.stringify({ event: 'stopped', agency: node.config.agency.id }));
     return 0;
   },
