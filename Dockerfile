@@ -17,6 +17,7 @@ COPY --from=build --chown=root:root /src/package.json ./
 COPY --from=build --chown=root:root /src/node_modules ./node_modules
 COPY --from=build --chown=root:root /src/dist ./dist
 COPY --from=build --chown=root:root /src/matching/data ./matching/data
+COPY --from=build --chown=root:root /src/console/static ./console/static
 RUN ln -s /opt/mosaic/dist/gateway/cli/main.js /usr/local/bin/mosaic && chmod 755 dist/gateway/cli/main.js \
   && mkdir -p /var/lib/mosaic && chown node:node /var/lib/mosaic
 USER node

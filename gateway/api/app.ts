@@ -12,6 +12,7 @@ import { SpanKind, tracer } from '../tracing.js';
 import type { OidcVerifier } from '../users/oidc.js';
 import type { UserStore } from '../users/store.js';
 import { authenticate, requireRole } from './auth.js';
+import { mountConsole } from './console.js';
 import { openApiDocument } from './openapi.js';
 import type { RouteDef } from './routes.js';
 
@@ -75,6 +76,7 @@ export function createApiApp(deps: ApiDeps): Express {
     api[route.method](route.path, requireRole(...route.roles), handler);
   }
   app.use('/api/v1', api);
+  mountConsole(app);
 
   app.use(function notFound(_req, _res, next) {
     next(new MosaicError('MOSAIC_ERR_REQUEST_NOT_FOUND'));

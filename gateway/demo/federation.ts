@@ -121,6 +121,32 @@ export async function startDemo(
   }
 }
 
+export type DemoTokens = Record<string, Record<string, string>>;
+
+const DEMO_USERS = [
+  ['ana', 'analyst'],
+  ['dora', 'disclosure-officer'],
+  ['aurel', 'auditor'],
+  ['adi', 'admin'],
+] as const;
+
+/**
+ * Demo sign-in tokens: one user per role on every node, created on first start and kept (0600) in
+ * `tokens.json` so later starts print the same tokens. Demo only.
+ */
+export function demoTokens(dir: string, nodes: readonly MosaicNode[], now: Date): DemoTokens {
+  const file = join(resolve(dir), 'tokens.json');
+  if (existsSync(file)) return JSON.parse(readFileSync(file, 'utf8')) as DemoTokens;
+  const tokens: DemoTokens = {};
+  for (const n of nodes) {
+    const id = n.config.agency.id;
+    tokens[id] = {};
+    for (const [name, role] of DEMO_USERS) tokens[id][role] = n.users.add(name, role, now).token;
+  }
+  writeSecretFile(file, `${JSON.stringify(tokens, null, 2)}\n`);
+  return tokens;
+}
+
 export function resetDemo(dir: string): void {
   rmSync(resolve(dir), { recursive: true, force: true });
 }

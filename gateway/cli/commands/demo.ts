@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { isMosaicError } from '../../../contracts/index.js';
-import { createDemo, DEMO_AGENCIES, resetDemo, startDemo } from '../../demo/federation.js';
+import { createDemo, DEMO_AGENCIES, demoTokens, resetDemo, startDemo } from '../../demo/federation.js';
 import { createLogger } from '../../log.js';
 import type { MosaicNode } from '../../node/node.js';
 import { type Command, int, optStr } from '../command.js';
@@ -31,6 +31,14 @@ export const demoStart: Command = {
       io.out(
         `${n.config.agency.id.padEnd(12)} ${n.config.agency.country.padEnd(8)} ${n.peerUrl.padEnd(28)} ${n.apiUrl}`,
       );
+    }
+    io.out('');
+    const tokens = demoTokens(dir, nodes, new Date(io.now()));
+    io.out(`console: open an API URL in a browser and sign in with a token (also in ${dir}/tokens.json):`);
+    for (const n of nodes) {
+      const t = tokens[n.config.agency.id] ?? {};
+      io.out(`  ${n.config.agency.id.padEnd(12)} analyst ${t['analyst']}`);
+      io.out(`  ${''.padEnd(12)} officer ${t['disclosure-officer']}  auditor ${t['auditor']}`);
     }
     io.out('');
     await showExchanges(nodes, io.out);
