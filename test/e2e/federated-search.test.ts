@@ -1,4 +1,6 @@
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../gateway/log.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import { type DecisionPort, permitEnvelopeOnly } from '../../gateway/peer/ports.js';
 import type {
@@ -42,6 +44,15 @@ const SEARCH = {
   peerDeadlineMs: 800,
 };
 
+/** Every log line every node wrote during this file's run. */
+const logLines: string[] = [];
+const logSink = new Writable({
+  write(chunk, _enc, done) {
+    logLines.push(String(chunk));
+    done();
+  },
+});
+
 describe('federated search across five real nodes', () => {
   let fed: Federation;
   let nodes: Map<string, MosaicNode>;
@@ -75,6 +86,7 @@ describe('federated search across five real nodes', () => {
       { id: 'bg-police', country: 'BG' },
     ]);
     nodes = await startNodes(fed, (id) => ({
+      logger: createLogger({ level: 'debug', stream: logSink, base: { agency: id } }),
       ...(id === 'ro-police' ? { outboundAudit: outbound } : {}),
       ...(id === 'hu-border' ? { decisions: permitEnvelopeOnly } : {}),
       ...(id === 'nl-fiu' ? { decisions: slowDecisions } : {}),
@@ -311,5 +323,21 @@ describe('federated search across five real nodes', () => {
     expect(value(ro, 'mosaic_trust_list_version')).toBeGreaterThan(0);
     // Label values are agency ids, steps and codes only: no selector value reaches the metrics.
     expect(ro).not.toContain('721 555');
+  });
+
+  it('never writes a selector value, token or legal basis to any node log', () => {
+    expect(logLines.length).toBeGreaterThan(10);
+    const secrets = [
+      '721 555 019',
+      '721555019',
+      'Art. 39',
+      'Prüm',
+      'Rex',
+      'DROP TABLE',
+      ...Object.values(tokens),
+    ];
+    const leaks = secrets.filter((v) => logLines.some((l) => l.includes(v)));
+    expect(leaks).toEqual([]);
+    for (const line of logLines) expect(() => JSON.parse(line)).not.toThrow();
   });
 });
