@@ -1,4 +1,13 @@
-import { agencyId, countryCode, GRANULARITIES, identifier, SUBJECT_KINDS, type SubjectKind, subject } from './common.js';
+import {
+  agencyId,
+  countryCode,
+  GRANULARITIES,
+  identifier,
+  SUBJECT_KINDS,
+  type SubjectKind,
+  subject,
+} from './common.js';
+import { SENSITIVITY_LEVELS, type Sensitivity } from './entity.js';
 
 /**
  * The sharing-policy language (docs/policies.md). Every object is closed (`additionalProperties: false`) so a
@@ -10,13 +19,16 @@ import { agencyId, countryCode, GRANULARITIES, identifier, SUBJECT_KINDS, type S
 /** Selector names a query may use, per subject kind, read from the query subject schema so the two never drift. */
 export const SELECTORS_BY_KIND: Readonly<Record<SubjectKind, readonly string[]>> = Object.freeze(
   Object.fromEntries(
-    subject.oneOf.map((branch) => [branch.properties.kind.const, Object.keys(branch.properties.selectors.properties)]),
+    subject.oneOf.map((branch) => [
+      branch.properties.kind.const,
+      Object.keys(branch.properties.selectors.properties),
+    ]),
   ) as Record<SubjectKind, string[]>,
 );
 
-/** Record sensitivity, lowest first; the same ladder as the entity model's record metadata. */
-export const POLICY_SENSITIVITIES = ['low', 'medium', 'high', 'restricted'] as const;
-export type PolicySensitivity = (typeof POLICY_SENSITIVITIES)[number];
+/** Record sensitivity, lowest first: the entity model's ladder, so a filter can name every level a record has. */
+export const POLICY_SENSITIVITIES = SENSITIVITY_LEVELS;
+export type PolicySensitivity = Sensitivity;
 
 export const QUOTA_PERIODS = ['hour', 'day', 'week', 'month'] as const;
 export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
@@ -51,7 +63,12 @@ const conditions = {
 } as const;
 
 const range = (item: object) =>
-  ({ type: 'object', additionalProperties: false, minProperties: 1, properties: { min: item, max: item } }) as const;
+  ({
+    type: 'object',
+    additionalProperties: false,
+    minProperties: 1,
+    properties: { min: item, max: item },
+  }) as const;
 
 const recordFilter = {
   type: 'object',
