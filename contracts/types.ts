@@ -137,6 +137,8 @@ export interface NodeConfig {
     maxAgeSeconds: number;
     refreshSeconds: number;
   };
+  policies?: { dir: string; requireSignedBy?: string };
+  data?: { path: string };
   oidc?: {
     issuer: string;
     audience: string;

@@ -69,6 +69,26 @@ export const nodeConfigSchema = {
         refreshSeconds: { type: 'integer', minimum: 5, maximum: 86400, default: 300 },
       },
     },
+    policies: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['dir'],
+      description: 'The sharing-policy bundle (docs/policies.md). Without it the node denies every query.',
+      properties: {
+        dir: { ...filePath, description: 'Directory of the policy bundle.' },
+        requireSignedBy: {
+          ...filePath,
+          description: 'Public JWK (JSON) of the policy officer who must sign it.',
+        },
+      },
+    },
+    data: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path'],
+      description: 'The embedded SQLite data connector (docs/matching.md).',
+      properties: { path: { ...filePath, description: 'SQLite file holding the datasets.' } },
+    },
     oidc: {
       type: 'object',
       additionalProperties: false,

@@ -10,10 +10,12 @@ import {
   federationRemoveMember,
   federationUpdateMember,
 } from './commands/federation.js';
+import { importCommand, screenCommand } from './commands/data.js';
 import { demoReset, demoStart } from './commands/demo.js';
 import { keysActivate, keysRotate } from './commands/keys.js';
 import { configCheck, nodeInit, nodeStart } from './commands/node.js';
 import { peersCheck, status } from './commands/ops.js';
+import { policyCheck, policyExplain, policySign, policyTest } from './commands/policy.js';
 import { search } from './commands/search.js';
 import { userAdd, userDisable, userList } from './commands/user.js';
 
@@ -34,6 +36,12 @@ export const COMMANDS: readonly Command[] = [
   userList,
   userDisable,
   search,
+  importCommand,
+  screenCommand,
+  policyCheck,
+  policyTest,
+  policyExplain,
+  policySign,
   demoStart,
   demoReset,
 ];

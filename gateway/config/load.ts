@@ -104,6 +104,17 @@ export function parseNodeConfig(text: string, path: string, env: NodeJS.ProcessE
       key: abs(c.signing.key),
       ...(c.signing.passphraseFile === undefined ? {} : { passphraseFile: abs(c.signing.passphraseFile) }),
     },
+    ...(c.policies === undefined
+      ? {}
+      : {
+          policies: {
+            dir: abs(c.policies.dir),
+            ...(c.policies.requireSignedBy === undefined
+              ? {}
+              : { requireSignedBy: abs(c.policies.requireSignedBy) }),
+          },
+        }),
+    ...(c.data === undefined ? {} : { data: { path: abs(c.data.path) } }),
     trustList: {
       ...c.trustList,
       source,

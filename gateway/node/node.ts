@@ -2,10 +2,17 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { isMosaicError, type NodeConfig } from '../../contracts/index.js';
+import { type Connector, openSqliteConnector } from '../../connectors/index.js';
+import { contextFromTrustList, PolicyHolder, type PolicyOfficerJwk } from '../../policies/index.js';
 import { createApiApp } from '../api/app.js';
+import { formatIssues } from '../config/load.js';
+import { dataMatcher } from '../responder/data-matcher.js';
+import { HitRefStore } from '../responder/hit-refs.js';
+import { policyDecisions } from '../responder/policy-decisions.js';
+import { QuotaStore } from '../responder/quota-store.js';
 import { readAnchors } from '../federation/authority.js';
 import { readRequiredFile } from '../keys/files.js';
 import type { SigningKey } from '../keys/jwk.js';
@@ -61,6 +68,10 @@ export class MosaicNode {
   readonly cases: CaseStore;
   readonly searches: SearchService;
   readonly metrics: NodeMetrics;
+  readonly connector: Connector | undefined;
+  readonly policies: PolicyHolder | undefined;
+  readonly quotas: QuotaStore;
+  readonly hitRefs: HitRefStore;
   readonly #clock: () => number;
   readonly #peerServer: HttpsServer;
   #api: HttpServer | undefined;
@@ -81,14 +92,32 @@ export class MosaicNode {
     this.db.pragma('synchronous = NORMAL');
 
     this.metrics = createNodeMetrics();
+    this.quotas = new QuotaStore(this.db);
+    this.hitRefs = new HitRefStore(this.db);
+    if (config.data) mkdirSync(dirname(config.data.path), { recursive: true, mode: 0o700 });
+    this.connector = config.data ? openSqliteConnector(config.data.path) : undefined;
+    this.policies = config.policies
+      ? new PolicyHolder(contextFromTrustList({ members: [], purposes: [] }, []), {
+          ...(config.policies.requireSignedBy === undefined
+            ? {}
+            : {
+                requireSignatureBy: JSON.parse(
+                  readRequiredFile(config.policies.requireSignedBy),
+                ) as PolicyOfficerJwk,
+              }),
+        })
+      : undefined;
+    const decisions =
+      deps.decisions ?? (this.policies ? policyDecisions(this.policies, this.quotas) : denyAllDecisions);
+    const matcher = deps.matcher ?? (this.connector ? dataMatcher(this.connector, this.hitRefs) : noData);
     const audit = deps.audit ?? noAudit;
     const steps = createQueryPipeline({
       self: config.agency.id,
       trust: this.trust,
       replay: new ReplayStore(this.db),
       signer: () => this.#identity.signingKey,
-      decisions: deps.decisions ?? denyAllDecisions,
-      matcher: deps.matcher ?? noData,
+      decisions: decisions as DecisionPort,
+      matcher: matcher as MatchPort,
       audit,
       protocol: config.protocol,
     });
@@ -160,6 +189,7 @@ export class MosaicNode {
   static async start(config: NodeConfig, deps: NodeDeps = {}): Promise<MosaicNode> {
     const node = new MosaicNode(config, deps);
     await node.reloadTrustList().catch(() => undefined);
+    await node.reloadPolicies();
     await node.#listen();
     node.#refreshTimer = setInterval(() => {
       node.reloadTrustList().catch(() => undefined);
@@ -227,7 +257,11 @@ export class MosaicNode {
    * SIGHUP: reload the trust list and the TLS and signing material without dropping connections. New TLS
    * material applies to new connections (setSecureContext); anything invalid is refused and the old stays.
    */
-  async reload(): Promise<{ identity: 'reloaded' | string; trustList: 'reloaded' | 'unchanged' | string }> {
+  async reload(): Promise<{
+    identity: 'reloaded' | string;
+    trustList: 'reloaded' | 'unchanged' | string;
+    policies: Awaited<ReturnType<MosaicNode['reloadPolicies']>>;
+  }> {
     let identity: string;
     try {
       const next = loadIdentity(this.config);
@@ -249,8 +283,9 @@ export class MosaicNode {
     } catch (err) {
       trustList = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
     }
-    this.logger.info('reload', { identity, trustList });
-    return { identity, trustList };
+    const policies = await this.reloadPolicies();
+    this.logger.info('reload', { identity, trustList, policies });
+    return { identity, trustList, policies };
   }
 
   get peerUrl(): string {
@@ -273,7 +308,11 @@ export class MosaicNode {
       );
       const result = this.trust.load(token, this.#clock());
       this.#trustError = undefined;
-      if (result.changed) this.logger.info('trust list loaded', { version: result.version });
+      if (result.changed) {
+        this.logger.info('trust list loaded', { version: result.version });
+        // Members, groups and purposes may have changed: re-check the bundle against them.
+        if (this.policies) await this.reloadPolicies();
+      }
       return result;
     } catch (err) {
       this.#trustError = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
@@ -286,6 +325,42 @@ export class MosaicNode {
     }
   }
 
+  /**
+   * Load (or reload) the policy bundle against the trust list in force and the connector's catalogue. An
+   * invalid bundle is refused with every problem logged; the previous one stays active.
+   */
+  async reloadPolicies(): Promise<'loaded' | 'unchanged' | 'refused' | 'none'> {
+    if (!this.policies || !this.config.policies) return 'none';
+    const snapshot = this.trust.snapshot;
+    if (!snapshot) return 'refused';
+    const catalogue = this.connector
+      ? (await this.connector.describe()).datasets.map((d) => ({
+          name: d.name,
+          kinds: d.kinds,
+          fields: d.fields,
+        }))
+      : [];
+    const before = this.policies.current()?.digest;
+    const result = this.policies.tryReplace(
+      this.config.policies.dir,
+      contextFromTrustList(snapshot.list, catalogue),
+    );
+    if (!result.ok) {
+      this.logger.error('policy bundle refused; the previous one stays active', {
+        code: result.error.code,
+        problems: formatIssues(result.error.issues),
+        active: result.active?.digest ?? null,
+      });
+      return 'refused';
+    }
+    if (result.bundle.digest === before) return 'unchanged';
+    this.logger.info('policy bundle loaded', {
+      version: result.bundle.version,
+      digest: result.bundle.digest,
+    });
+    return 'loaded';
+  }
+
   readiness(): { ready: boolean; reasons: string[] } {
     const reasons: string[] = [];
     if (this.#stopping) reasons.push('MOSAIC_ERR_NOT_READY');
@@ -296,6 +371,11 @@ export class MosaicNode {
     }
     if (this.#trustError && !reasons.includes(this.#trustError))
       reasons.push(`last refresh: ${this.#trustError}`);
+    if (this.policies) {
+      if (!this.policies.current()) reasons.push('MOSAIC_ERR_POLICY_NOT_LOADED');
+      const refused = this.policies.lastError();
+      if (refused) reasons.push(`policy bundle refused: ${refused.code}`);
+    }
     return { ready: reasons.length === 0, reasons };
   }
 
@@ -323,6 +403,7 @@ export class MosaicNode {
       });
     await Promise.all([closeServer(this.#peerServer), closeServer(this.#api)]);
     this.client.close();
+    this.connector?.close();
     this.db.close();
   }
 }

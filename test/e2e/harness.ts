@@ -52,7 +52,16 @@ export interface Federation {
 export async function createFederation(agencies: AgencySpec[], name = 'test-fed'): Promise<Federation> {
   const root = mkdtempSync(join(tmpdir(), 'mosaic-e2e-'));
   const fedDir = join(root, 'authority');
-  await cliOk(['federation', 'init', '--dir', fedDir, '--name', name]);
+  await cliOk([
+    'federation',
+    'init',
+    '--dir',
+    fedDir,
+    '--name',
+    name,
+    '--purposes',
+    'trafficking-investigation,victim-protection,financial-intelligence',
+  ]);
   const nodeDirs = new Map<string, string>();
   for (const a of agencies) {
     const dir = join(root, a.id);

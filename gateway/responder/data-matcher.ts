@@ -1,0 +1,79 @@
+import type { DatasetResult, Hit } from '../../contracts/index.js';
+import type { Connector, MatchHit } from '../../connectors/index.js';
+import { matchQuery } from '../../connectors/index.js';
+import { type Decision, recordPasses, releaseFields } from '../../policies/index.js';
+import type { MatchPort, QueryDecision, VerifiedQuery } from '../peer/ports.js';
+import type { HitRefStore } from './hit-refs.js';
+
+/** How many candidates to score before the record filter, relative to the hits that may be released. */
+const OVERFETCH = 4;
+
+/**
+ * The match step: run the query's subject through the connector and scorer for every permitted dataset, then
+ * apply the decision: the record filter before anything is counted (a withheld record does not even show as
+ * `exists`), the score threshold and hit cap, and at `summary`/`record` only the released fields, each with its
+ * transform. Evidence names fields and weights, never values. A `record` grant that requires approval
+ * answers with the hits but no fields (reason APPROVAL_REQUIRED); the record travels only through step 2.
+ */
+export function dataMatcher(connector: Connector, refs: HitRefStore): MatchPort<Decision> {
+  return {
+    async match(q: VerifiedQuery, decision: QueryDecision<Decision>): Promise<DatasetResult[]> {
+      const out: DatasetResult[] = [];
+      for (const d of decision.datasets) {
+        const grant = d.grant;
+        if (d.decision.effect !== 'permit' || !grant || grant.granted === null) {
+          out.push({ dataset: d.dataset, decision: d.decision });
+          continue;
+        }
+        const { hits } = await matchQuery(connector, q.claims.subject, {
+          datasets: [d.dataset],
+          maxHits: grant.thresholds.maxHits * OVERFETCH,
+          minScore: grant.thresholds.minScore,
+        });
+        const passing = hits
+          .filter((h) => recordPasses(grant.recordFilter, h.record, q.now))
+          .slice(0, grant.thresholds.maxHits);
+        if (grant.granted === 'exists') {
+          out.push({ dataset: d.dataset, decision: d.decision, exists: passing.length > 0 });
+        } else if (grant.granted === 'count') {
+          out.push({ dataset: d.dataset, decision: d.decision, count: passing.length });
+        } else {
+          out.push({
+            dataset: d.dataset,
+            decision: d.decision,
+            hits: passing.map((h) => toHit(h, grant, q, refs)),
+          });
+        }
+      }
+      return out;
+    },
+  };
+}
+
+function toHit(h: MatchHit, grant: Decision, q: VerifiedQuery, refs: HitRefStore): Hit {
+  const ref = refs.issue({
+    peer: q.peer.agencyId,
+    dataset: h.ref.dataset,
+    recordId: h.ref.id,
+    queryJti: q.claims.jti,
+    purpose: q.claims.purpose,
+    caseRef: q.claims.caseRef,
+    granted: grant.granted ?? 'exists',
+    createdAt: q.now,
+  });
+  return {
+    ref,
+    score: Number(h.score.toFixed(4)),
+    band: h.band,
+    kind: h.kind,
+    evidence: h.evidence.map((e) => ({
+      field: e.field,
+      level: e.level,
+      weight: Number(e.weight.toFixed(3)),
+      ...(e.generic ? { generic: true } : {}),
+    })),
+    // A `record` grant under an approval duty releases no field now: the peer sees that it matched, and
+    // asks for the record through step 2, where an officer decides.
+    ...(grant.duties.approvalRequired ? {} : { fields: releaseFields(grant.fields, h.record) }),
+  };
+}
