@@ -192,7 +192,11 @@ export class MosaicNode {
     await node.reloadPolicies();
     await node.#listen();
     node.#refreshTimer = setInterval(() => {
-      node.reloadTrustList().catch(() => undefined);
+      // A changed trust list re-checks the policies itself; otherwise pick up an edited bundle.
+      node
+        .reloadTrustList()
+        .then((r) => (r.changed ? undefined : node.reloadPolicies()))
+        .catch(() => undefined);
     }, config.trustList.refreshSeconds * 1000);
     node.#refreshTimer.unref();
     return node;
