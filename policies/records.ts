@@ -94,7 +94,8 @@ export function releaseFields(plan: FieldPlan, record: PolicyRecord): Record<str
 
 /**
  * One transform. `mask` keeps the last two characters behind a fixed `***` (so the length does not leak) and
- * hides values shorter than six entirely; `year-only` keeps a leading YYYY and drops values without one
+ * hides values shorter than six entirely; `year-only` keeps the year of an ISO date or of a dd/mm/yyyy-style
+ * date and drops anything else
  * (fail closed); `truncate:N` keeps the first N characters (code points, so a surrogate pair is never split).
  */
 export function applyTransform(t: FieldTransform, value: string): string | undefined {
@@ -108,7 +109,9 @@ export function applyTransform(t: FieldTransform, value: string): string | undef
       return chars.length >= 6 ? `***${chars.slice(-2).join('')}` : '***';
     }
     case 'year-only': {
-      const m = /^\s*(\d{4})(?:\b|-|$)/.exec(value);
+      // ISO (YYYY, YYYY-MM, YYYY-MM-DD) or a day-first/month-first date whose year comes last (14/03/1988,
+      // 03.14.1988): the year is unambiguous either way. Anything else is dropped (fail closed).
+      const m = /^\s*(\d{4})(?:\b|-|$)/.exec(value) ?? /^\s*\d{1,2}[./-]\d{1,2}[./-](\d{4})\s*$/.exec(value);
       return m ? m[1] : undefined;
     }
     default: {
