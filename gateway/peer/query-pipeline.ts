@@ -9,7 +9,13 @@ import {
   sha256Digest,
   validateQueryClaims,
 } from '../../contracts/index.js';
-import { type DecodedJws, decodeCompact, signCompact, verifySignature } from '../jws/compact.js';
+import {
+  type DecodedJws,
+  decodeCompact,
+  type JwsType,
+  signCompact,
+  verifySignature as verifyJwsSignature,
+} from '../jws/compact.js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { SigningKey } from '../keys/jwk.js';
 import { tracer } from '../tracing.js';
@@ -19,12 +25,7 @@ import type { AuditPort, DecisionPort, MatchPort, QueryDecision, VerifiedQuery }
 import type { ReplayStore } from './replay-store.js';
 
 /** The state of one exchange as it moves through the steps; each step fills in what it established. */
-export interface Exchange {
-  readonly now: number;
-  readonly identity: PeerIdentity;
-  readonly token: string;
-  peer?: Member;
-  jws?: DecodedJws;
+export interface Exchange extends Envelope {
   claims?: QueryClaims;
   queryDigest?: Digest;
   decision?: QueryDecision;
@@ -33,57 +34,61 @@ export interface Exchange {
   response?: string;
 }
 
-export interface PipelineDeps {
-  readonly self: string;
-  readonly trust: TrustStore;
-  readonly replay: ReplayStore;
+export interface PipelineDeps extends EnvelopeDeps {
   /** The current signing key (it can change on reload). */
   readonly signer: () => SigningKey;
   readonly decisions: DecisionPort;
   readonly matcher: MatchPort;
   readonly audit: AuditPort;
-  readonly protocol: {
-    readonly clockToleranceSeconds: number;
-    readonly maxQueryLifetimeSeconds: number;
-  };
 }
 
 export type Step = (ex: Exchange) => void | Promise<void>;
 
+/** The part of an exchange every signed peer request shares: who sent it and the verified JWS. */
+export interface Envelope {
+  readonly now: number;
+  readonly identity: PeerIdentity;
+  readonly token: string;
+  peer?: Member;
+  jws?: DecodedJws;
+}
+
+export interface EnvelopeDeps {
+  readonly self: string;
+  readonly trust: TrustStore;
+  readonly replay: ReplayStore;
+  readonly protocol: { readonly clockToleranceSeconds: number; readonly maxQueryLifetimeSeconds: number };
+}
+
 /**
- * The responder's pipeline for `POST /fed/v1/queries`, in the order DESIGN.md gives. Each step is a named
- * function so that stack traces, logs and spans say which check refused a query.
+ * The envelope checks of every signed peer request (queries, disclosure requests), in DESIGN.md's order:
+ * TLS peer is a member → JWS signature with the issuer's keys → certificate binding → time window → `jti`
+ * never seen. `typ` keeps one message type from being replayed as another.
  */
-export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
+export function envelopeSteps<E extends Envelope>(deps: EnvelopeDeps, typ: JwsType): ((ex: E) => void)[] {
   const { trust, replay, protocol } = deps;
 
-  function authenticatePeer(ex: Exchange): void {
-    const id = ex.identity;
-    if (id.state === 'no-cert') throw new MosaicError('MOSAIC_ERR_TLS_NO_CLIENT_CERT');
-    if (id.state === 'untrusted')
-      throw new MosaicError('MOSAIC_ERR_TLS_UNTRUSTED_CERT', { detail: id.reason });
-    const member = trust.memberByPin(id.pin, ex.now);
-    if (!member) throw new MosaicError('MOSAIC_ERR_TLS_NOT_A_MEMBER');
-    ex.peer = member;
+  function authenticatePeer(ex: E): void {
+    ex.peer = authenticateMember(ex.identity, trust, ex.now);
   }
 
-  function verifyQuerySignature(ex: Exchange): void {
-    const jws = decodeCompact(ex.token, 'mosaic-query+jws');
+  function verifySignature(ex: E): void {
+    const jws = decodeCompact(ex.token, typ);
     const iss = jws.payload['iss'];
     if (typeof iss !== 'string') throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', { detail: 'iss missing' });
     const issuer = trust.member(iss, ex.now);
     if (!issuer) throw new MosaicError('MOSAIC_ERR_JWS_UNKNOWN_ISSUER');
     const key = issuer.keys.get(jws.header.kid);
     if (!key) throw new MosaicError('MOSAIC_ERR_JWS_KEY_NOT_OF_ISSUER');
-    verifySignature(jws, key);
+    verifyJwsSignature(jws, key);
     ex.jws = jws;
   }
 
-  function checkBinding(ex: Exchange): void {
+  function checkBinding(ex: E): void {
     const payload = ex.jws!.payload;
     const cnf = payload['cnf'] as { 'x5t#S256'?: unknown } | undefined;
     const id = ex.identity;
-    // RFC 8705 §3: the query must arrive over the very certificate it names, from the agency that signed it.
+    // RFC 8705 §3: the request must arrive over the very certificate it names, from the agency that signed it.
     if (
       id.state !== 'verified' ||
       typeof cnf !== 'object' ||
@@ -99,7 +104,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
     }
   }
 
-  function checkFreshness(ex: Exchange): void {
+  function checkFreshness(ex: E): void {
     const { iat, exp, aud } = ex.jws!.payload;
     if (aud !== deps.self) throw new MosaicError('MOSAIC_ERR_QUERY_WRONG_AUDIENCE');
     if (!Number.isSafeInteger(iat) || !Number.isSafeInteger(exp)) {
@@ -117,7 +122,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
     }
   }
 
-  function rejectReplay(ex: Exchange): void {
+  function rejectReplay(ex: E): void {
     const { iss, jti, exp } = ex.jws!.payload;
     if (typeof jti !== 'string' || jti.length > 64) {
       throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', { issues: [{ path: '/jti', message: 'invalid' }] });
@@ -128,6 +133,14 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
     }
   }
 
+  return [authenticatePeer, verifySignature, checkBinding, checkFreshness, rejectReplay];
+}
+
+/**
+ * The responder's pipeline for `POST /fed/v1/queries`, in the order DESIGN.md gives. Each step is a named
+ * function so that stack traces, logs and spans say which check refused a query.
+ */
+export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
   function validateQuery(ex: Exchange): void {
     const payload = ex.jws!.payload;
     if (!validateQueryClaims(payload)) {
@@ -171,11 +184,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
   }
 
   return [
-    authenticatePeer,
-    verifyQuerySignature,
-    checkBinding,
-    checkFreshness,
-    rejectReplay,
+    ...envelopeSteps<Exchange>(deps, 'mosaic-query+jws'),
     validateQuery,
     decide,
     match,

@@ -315,7 +315,7 @@ describe('federated search across five real nodes', () => {
     await nodes.get('ro-police')!.searches.settle(started.body.id);
     const hu = await scrape('hu-border');
     expect(value(hu, 'mosaic_peer_queries_in_total{decision="permit",peer="ro-police"}')).toBe(before + 1);
-    expect(value(hu, 'mosaic_pipeline_step_seconds_count{step="verifyQuerySignature"}')).toBeGreaterThan(0);
+    expect(value(hu, 'mosaic_pipeline_step_seconds_count{step="verifySignature"}')).toBeGreaterThan(0);
     expect(value(hu, 'mosaic_ready')).toBe(1);
     const ro = await scrape('ro-police');
     expect(value(ro, 'mosaic_peer_queries_out_total{peer="hu-border",status="no-hit"}')).toBeGreaterThan(0);

@@ -62,7 +62,7 @@ describe('tracing one federated search across three nodes', () => {
         'peer call at-labour',
         'POST /fed/v1/queries',
         'authenticatePeer',
-        'verifyQuerySignature',
+        'verifySignature',
         'checkBinding',
         'checkFreshness',
         'rejectReplay',
