@@ -65,3 +65,29 @@ export {
   SELECTORS_BY_KIND,
   TRANSFORM_PATTERN,
 } from './schemas/policy.js';
+export {
+  ENTITY_FIELDS,
+  ENTITY_KINDS,
+  type EntityKind,
+  type EntityLink,
+  type EntityRecord,
+  entityRecordSchema,
+  LINK_TYPES,
+  type LinkType,
+  type RecordMeta,
+  SENSITIVITY_LEVELS,
+  type Sensitivity,
+  validateEntityRecord,
+} from './schemas/entity.js';
+export {
+  DISCLOSURE_STATUSES,
+  type DisclosureClaims,
+  disclosureClaimsSchema,
+  type DisclosureReply,
+  disclosureReplySchema,
+  type DisclosureRequest,
+  disclosureRequestSchema,
+  type DisclosureStatus,
+  URGENCIES,
+  type Urgency,
+} from './schemas/disclosure.js';

@@ -1,6 +1,7 @@
 import { auditErrors } from './areas/audit.js';
 import { matchingErrors } from './areas/matching.js';
 import { apiErrors } from './areas/api.js';
+import { disclosureErrors } from './areas/disclosure.js';
 import { nodeErrors } from './areas/node.js';
 import { peerClientErrors } from './areas/peer-client.js';
 import { policyErrors } from './areas/policy.js';
@@ -18,6 +19,7 @@ export const ERRORS = Object.freeze({
   ...peerClientErrors,
   ...nodeErrors,
   ...apiErrors,
+  ...disclosureErrors,
   ...auditErrors,
   ...matchingErrors,
   ...policyErrors,

@@ -17,6 +17,7 @@ export type JwsType =
   | 'mosaic-query+jws'
   | 'mosaic-response+jws'
   | 'mosaic-trust-list+jws'
+  | 'mosaic-disclosure+jws'
   | 'mosaic-record+jws';
 
 export interface JwsHeader {

@@ -9,6 +9,9 @@ import { type Connector, openSqliteConnector } from '../../connectors/index.js';
 import { contextFromTrustList, PolicyHolder, type PolicyOfficerJwk } from '../../policies/index.js';
 import { createApiApp } from '../api/app.js';
 import { formatIssues } from '../config/load.js';
+import { type DisclosureAuditPort, noDisclosureAudit } from '../disclosure/audit-port.js';
+import { DisclosureDesk } from '../disclosure/owner.js';
+import { DisclosureRequests } from '../disclosure/requester.js';
 import { dataMatcher } from '../responder/data-matcher.js';
 import { HitRefStore } from '../responder/hit-refs.js';
 import { policyDecisions } from '../responder/policy-decisions.js';
@@ -49,6 +52,7 @@ export interface NodeDeps {
   readonly matcher?: MatchPort;
   readonly audit?: AuditPort;
   readonly outboundAudit?: OutboundAuditPort;
+  readonly disclosureAudit?: DisclosureAuditPort;
   /** Extra member-only endpoints on the peer listener. */
   readonly peerRoutes?: readonly PeerRoute[];
 }
@@ -72,6 +76,9 @@ export class MosaicNode {
   readonly policies: PolicyHolder | undefined;
   readonly quotas: QuotaStore;
   readonly hitRefs: HitRefStore;
+  readonly disclosureDesk: DisclosureDesk;
+  readonly disclosureRequests: DisclosureRequests;
+  readonly #replay: ReplayStore;
   readonly #clock: () => number;
   readonly #peerServer: HttpsServer;
   #api: HttpServer | undefined;
@@ -93,6 +100,7 @@ export class MosaicNode {
 
     this.metrics = createNodeMetrics();
     this.quotas = new QuotaStore(this.db);
+    this.#replay = new ReplayStore(this.db);
     this.hitRefs = new HitRefStore(this.db);
     if (config.data) mkdirSync(dirname(config.data.path), { recursive: true, mode: 0o700 });
     this.connector = config.data ? openSqliteConnector(config.data.path) : undefined;
@@ -107,6 +115,21 @@ export class MosaicNode {
               }),
         })
       : undefined;
+    const disclosureAudit = deps.disclosureAudit ?? noDisclosureAudit;
+    this.disclosureDesk = new DisclosureDesk({
+      db: this.db,
+      self: config.agency.id,
+      trust: this.trust,
+      replay: this.#replay,
+      protocol: config.protocol,
+      signer: () => this.#identity.signingKey,
+      hitRefs: this.hitRefs,
+      quotas: this.quotas,
+      policies: this.policies,
+      connector: this.connector,
+      audit: disclosureAudit,
+      clock: this.#clock,
+    });
     const decisions =
       deps.decisions ?? (this.policies ? policyDecisions(this.policies, this.quotas) : denyAllDecisions);
     const matcher = deps.matcher ?? (this.connector ? dataMatcher(this.connector, this.hitRefs) : noData);
@@ -114,7 +137,7 @@ export class MosaicNode {
     const steps = createQueryPipeline({
       self: config.agency.id,
       trust: this.trust,
-      replay: new ReplayStore(this.db),
+      replay: this.#replay,
       signer: () => this.#identity.signingKey,
       decisions: decisions as DecisionPort,
       matcher: matcher as MatchPort,
@@ -124,7 +147,7 @@ export class MosaicNode {
     this.#peerServer = createPeerServer({
       tls: this.#identity.tls,
       steps,
-      routes: [...(deps.peerRoutes ?? []), this.#statusRoute()],
+      routes: [...(deps.peerRoutes ?? []), this.#statusRoute(), ...this.disclosureDesk.peerRoutes()],
       trust: this.trust,
       audit,
       maxBodyBytes: config.protocol.maxBodyBytes,
@@ -155,6 +178,13 @@ export class MosaicNode {
       clock: this.#clock,
       logger: this.logger,
       metrics: this.metrics,
+    });
+    this.disclosureRequests = new DisclosureRequests({
+      db: this.db,
+      client: this.client,
+      cases: this.cases,
+      audit: disclosureAudit,
+      clock: this.#clock,
     });
     this.#registerGauges();
   }
@@ -210,7 +240,12 @@ export class MosaicNode {
       logger: this.logger,
       readiness: () => this.readiness(),
       metrics: () => this.metrics.registry.expose(),
-      routes: [...searchRoutes(this.searches)],
+      // The officers' inbox before `/disclosures/:id`, so `inbox` is never read as an id.
+      routes: [
+        ...searchRoutes(this.searches),
+        ...this.disclosureDesk.apiRoutes(),
+        ...this.disclosureRequests.apiRoutes(),
+      ],
       version: MOSAIC_VERSION,
     });
   }

@@ -11,10 +11,21 @@ import {
   validateProblem,
   validateResponseClaims,
 } from '../../contracts/index.js';
-import { decodeCompact, signCompact, verifySignature } from '../jws/compact.js';
+import { decodeCompact, type JwsType, signCompact, verifySignature } from '../jws/compact.js';
 import type { SigningKey } from '../keys/jwk.js';
 import { injectHeaders, inSpan, SpanKind } from '../tracing.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
+
+/** The claims the client adds to every signed request. */
+export interface EnvelopeClaims {
+  iss: string;
+  aud: string;
+  iat: number;
+  exp: number;
+  jti: string;
+  cnf: { 'x5t#S256': string };
+  traceparent?: string;
+}
 
 /** The parts of a query the caller chooses; the client adds the envelope claims. */
 export type QueryInput = Omit<QueryClaims, 'iss' | 'aud' | 'iat' | 'exp' | 'jti' | 'cnf'>;
@@ -51,6 +62,8 @@ export class PeerRefusedError extends MosaicError {
   constructor(problem: Problem) {
     super('MOSAIC_ERR_PEER_REFUSED', { detail: `${problem.code} (${problem.status})` });
     this.problem = problem;
+    // The peer's code in the message too, so a log or a failing test says which refusal it was.
+    this.message = `${this.message} (${problem.code})`;
   }
 }
 
@@ -73,10 +86,22 @@ export class PeerClient {
 
   /** Build and sign a query for `target` (exposed for tests and tools that need the token itself). */
   signQuery(target: string, input: QueryInput): { claims: QueryClaims; token: string } {
+    return this.signRequest(target, input, 'mosaic-query+jws');
+  }
+
+  /**
+   * Wrap a request body in the signed envelope every peer request carries (`iss`, `aud`, `iat`, `exp`, a fresh
+   * `jti`, the `cnf` certificate binding and, when enabled, `traceparent`) and sign it as `typ`.
+   */
+  signRequest<T extends object>(
+    target: string,
+    body: T,
+    typ: JwsType,
+  ): { claims: T & EnvelopeClaims; token: string } {
     const identity = this.#opts.identity();
     const iat = Math.floor(this.#opts.clock() / 1000);
-    const claims: QueryClaims = {
-      ...input,
+    const claims = {
+      ...body,
       iss: this.#opts.self,
       aud: target,
       iat,
@@ -85,7 +110,41 @@ export class PeerClient {
       cnf: { 'x5t#S256': identity.certThumbprint },
       ...traceparentClaim(this.#opts.propagateTraceContext ?? true),
     };
-    return { claims, token: signCompact(claims, identity.signingKey, 'mosaic-query+jws') };
+    return { claims, token: signCompact(claims, identity.signingKey, typ) };
+  }
+
+  /** POST a signed token to a member-only endpoint; the caller verifies what comes back. */
+  async postSigned(
+    target: string,
+    path: string,
+    token: string,
+    signal?: AbortSignal,
+  ): Promise<{ status: number; contentType: string; body: string }> {
+    return inSpan(
+      `peer call ${target}`,
+      { kind: SpanKind.CLIENT, attributes: { 'mosaic.peer': target } },
+      () => this.#post(this.#member(target), path, token, signal),
+    );
+  }
+
+  /**
+   * Verify a token signed by `target` for us: its signature with the member's keys, `iss` and `aud`. Returns
+   * the payload for the caller's schema check; failures are MOSAIC_ERR_PEER_BAD_RESPONSE.
+   */
+  verifyFromPeer(target: string, token: string, typ: JwsType): Record<string, unknown> {
+    const member = this.#member(target);
+    try {
+      const jws = decodeCompact(token, typ);
+      const key = member.keys.get(jws.header.kid);
+      if (!key) throw new Error('kid is not one of the peer keys');
+      verifySignature(jws, key);
+      if (jws.payload['iss'] !== member.agencyId || jws.payload['aud'] !== this.#opts.self) {
+        throw new Error('iss or aud');
+      }
+      return jws.payload;
+    } catch (err) {
+      throw new MosaicError('MOSAIC_ERR_PEER_BAD_RESPONSE', { detail: String(err), cause: err });
+    }
   }
 
   /** Send a query to a member and verify the answer. Every failure is a coded MosaicError. */

@@ -7,7 +7,7 @@ import type { Logger } from '../log.js';
 import { extractContext, inSpan, SpanKind } from '../tracing.js';
 import type { NodeMetrics } from '../metrics/registry.js';
 import { mediaType, readBody, sendJose, sendJson, sendProblem } from './http.js';
-import { peerIdentityOf } from './identity.js';
+import { type PeerIdentity, peerIdentityOf } from './identity.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { AuditPort } from './ports.js';
 import { authenticateMember, type Exchange, runPipeline, type Step } from './query-pipeline.js';
@@ -15,6 +15,8 @@ import { authenticateMember, type Exchange, runPipeline, type Step } from './que
 /** An authenticated request to one of the other `/fed/v1/` endpoints (status, audit proofs, witness, …). */
 export interface PeerRequest {
   readonly peer: Member;
+  /** The TLS identity, for handlers that run the signed-envelope checks themselves. */
+  readonly identity: PeerIdentity;
   readonly now: number;
   readonly params: readonly string[];
   readonly body: string;
@@ -165,14 +167,15 @@ export function createPeerServer(opts: PeerServerOptions): Server {
     const now = opts.clock();
     const traceId = randomBytes(16).toString('hex');
     try {
-      const peer = authenticateMember(peerIdentityOf(req.socket as TLSSocket), opts.trust, now);
+      const identity = peerIdentityOf(req.socket as TLSSocket);
+      const peer = authenticateMember(identity, opts.trust, now);
       let body = '';
       if (route.method === 'POST') {
         if (route.bodyType && mediaType(req) !== route.bodyType)
           throw new MosaicError('MOSAIC_ERR_REQUEST_MEDIA_TYPE');
         body = await readBody(req, opts.maxBodyBytes);
       }
-      const reply = await route.handle({ peer, now, params, body, traceId });
+      const reply = await route.handle({ peer, identity, now, params, body, traceId });
       res.writeHead(reply.status, {
         'content-type': reply.contentType,
         'content-length': Buffer.byteLength(reply.body),

@@ -59,6 +59,8 @@ function toHit(h: MatchHit, grant: Decision, q: VerifiedQuery, refs: HitRefStore
     purpose: q.claims.purpose,
     caseRef: q.claims.caseRef,
     granted: grant.granted ?? 'exists',
+    subjectKind: q.claims.subject.kind,
+    selectors: Object.keys(q.claims.subject.selectors),
     createdAt: q.now,
   });
   return {

@@ -11,6 +11,9 @@ export interface HitRefEntry {
   readonly purpose: string;
   readonly caseRef: string;
   readonly granted: string;
+  /** The subject kind and selector names of the query that produced the hit, for step-2 policy checks. */
+  readonly subjectKind: string;
+  readonly selectors: readonly string[];
   readonly createdAt: number;
 }
 
@@ -21,7 +24,7 @@ export interface HitRefEntry {
  */
 export class HitRefStore {
   readonly #insert: Database.Statement<
-    [string, string, string, string, string, string, string, string, number]
+    [string, string, string, string, string, string, string, string, string, string, number]
   >;
   readonly #get: Database.Statement<[string, string]>;
 
@@ -29,13 +32,15 @@ export class HitRefStore {
     db.exec(`CREATE TABLE IF NOT EXISTS hit_refs (
       ref TEXT PRIMARY KEY, peer TEXT NOT NULL, dataset TEXT NOT NULL, record_id TEXT NOT NULL,
       query_jti TEXT NOT NULL, purpose TEXT NOT NULL, case_ref TEXT NOT NULL, granted TEXT NOT NULL,
-      created_at INTEGER NOT NULL) WITHOUT ROWID`);
+      subject_kind TEXT NOT NULL, selectors TEXT NOT NULL, created_at INTEGER NOT NULL) WITHOUT ROWID`);
     this.#insert = db.prepare(
-      'INSERT INTO hit_refs (ref, peer, dataset, record_id, query_jti, purpose, case_ref, granted, created_at) VALUES (?,?,?,?,?,?,?,?,?)',
+      `INSERT INTO hit_refs (ref, peer, dataset, record_id, query_jti, purpose, case_ref, granted, subject_kind,
+       selectors, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
     );
     this.#get = db.prepare(
       `SELECT ref, peer, dataset, record_id AS recordId, query_jti AS queryJti, purpose, case_ref AS caseRef,
-       granted, created_at AS createdAt FROM hit_refs WHERE ref = ? AND peer = ?`,
+       granted, subject_kind AS subjectKind, selectors, created_at AS createdAt FROM hit_refs
+       WHERE ref = ? AND peer = ?`,
     );
   }
 
@@ -50,6 +55,8 @@ export class HitRefStore {
       e.purpose,
       e.caseRef,
       e.granted,
+      e.subjectKind,
+      JSON.stringify(e.selectors),
       e.createdAt,
     );
     return ref;
@@ -57,6 +64,9 @@ export class HitRefStore {
 
   /** The entry behind a reference, only for the peer it was issued to. */
   lookup(ref: string, peer: string): HitRefEntry | undefined {
-    return this.#get.get(ref, peer) as HitRefEntry | undefined;
+    const row = this.#get.get(ref, peer) as
+      | (Omit<HitRefEntry, 'selectors'> & { selectors: string })
+      | undefined;
+    return row ? { ...row, selectors: JSON.parse(row.selectors) as string[] } : undefined;
   }
 }

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersonSelectors } from '../../contracts/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { QueryInput } from '../../gateway/peer/client.js';
+import { createLogger } from '../../gateway/log.js';
 import { cli, cliOk, createFederation, type Federation, startNodes, stopNodes } from './harness.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'hu-border');
@@ -53,7 +54,9 @@ describe('the policy engine and the data connector inside the peer pipeline', ()
     ]);
     expect(imported.code, imported.err).toBe(0);
     expect(imported.out).toContain('4 rows, 4 inserted');
-    nodes = await startNodes(fed);
+    nodes = await startNodes(fed, (id) =>
+      process.env['DEBUG_NODE'] === id ? { logger: createLogger({ level: 'debug' }) } : {},
+    );
   });
 
   afterAll(async () => {
@@ -163,7 +166,7 @@ describe('the policy engine and the data connector inside the peer pipeline', ()
   it('runs policy check, test and explain against the node (CLI)', async () => {
     const config = join(fed.nodeDirs.get('hu-border')!, 'mosaic.yaml');
     const check = await cliOk(['policy', 'check', policyDir, '--config', config]);
-    expect(check).toMatch(/bundle 2026\.11\.29: 4 rules, digest sha256:[0-9a-f]{64}/);
+    expect(check).toMatch(/bundle 2026\.11\.29: 5 rules, digest sha256:[0-9a-f]{64}/);
     const explain = await cliOk([
       'policy',
       'explain',
@@ -180,5 +183,186 @@ describe('the policy engine and the data connector inside the peer pipeline', ()
     expect(explain).toContain('members-hit-no-hit');
     const test = await cli(['policy', 'test', policyDir, '--config', config]);
     expect([test.code, test.err]).toEqual([1, expect.stringContaining('MOSAIC_ERR_POLICY_TESTS_EMPTY')]);
+  });
+
+  describe('step-2 disclosure', () => {
+    let analyst: string;
+    let officer: string;
+    const api = async (id: string, method: string, path: string, token: string, body?: unknown) => {
+      const res = await fetch(`${node(id).apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, any> };
+    };
+
+    beforeAll(() => {
+      analyst = node('ro-police').users.add('ana', 'analyst', new Date()).token;
+      officer = node('hu-border').users.add('dora', 'disclosure-officer', new Date()).token;
+    });
+
+    async function hitRef(name: string, caseRef: string): Promise<string> {
+      const started = await api('ro-police', 'POST', '/api/v1/searches', analyst, {
+        subject: { kind: 'person', selectors: { fullName: name } },
+        purpose: 'trafficking-investigation',
+        legalBasis: 'JIT Danube agreement 2025',
+        caseRef,
+        granularity: 'exists',
+        targets: { agencies: ['hu-border'] },
+      });
+      expect(started.status).toBe(202);
+      const done = await node('ro-police').searches.settle(started.body['id']);
+      // exists carries no reference: ask again at summary, under the MLA basis (the JIT quota is spent above)
+      expect(done.peers[0]!.status).toBe('hit');
+      const a = await node('ro-police').client.query(
+        'hu-border',
+        person({ fullName: name }, { caseRef, legalBasis: 'MLA request 2026' }),
+      );
+      return a.response.results[0]!.hits![0]!.ref;
+    }
+
+    it('queues a record request for the owner officer, who approves; the requester receives the signed record', async () => {
+      const ref = await hitRef('Gabor Kovacs', 'RO-2026-0099');
+      const asked = await api('ro-police', 'POST', '/api/v1/disclosures', analyst, {
+        peer: 'hu-border',
+        ref,
+        caseRef: 'RO-2026-0099',
+        purpose: 'trafficking-investigation',
+        legalBasis: 'MLA request 2026',
+        justification: 'Suspected recruiter; identity needed for the arrest warrant.',
+        urgency: 'urgent',
+      });
+      expect(asked.status).toBe(201);
+      expect(asked.body).toMatchObject({ status: 'queued', reasonCode: 'APPROVAL_REQUIRED' });
+      expect(asked.body['record']).toBeUndefined();
+
+      const inbox = await api('hu-border', 'GET', '/api/v1/disclosures/inbox', officer);
+      const item = inbox.body['items'].find((i: { peer: string }) => i.peer === 'ro-police');
+      expect(item).toMatchObject({
+        urgency: 'urgent',
+        justification: 'Suspected recruiter; identity needed for the arrest warrant.',
+        overdue: false,
+        advice: {
+          ruleIds: expect.arrayContaining(['jit-record-with-approval']),
+          handlingCode: 'HU-H3',
+          retentionDays: 180,
+        },
+        releasedFields: expect.arrayContaining(['documentNumber']),
+      });
+      const hoursLeft = (Date.parse(item.deadline) - Date.now()) / 3_600_000;
+      expect(hoursLeft).toBeGreaterThan(3.9);
+      expect(hoursLeft).toBeLessThanOrEqual(4);
+
+      const approved = await api(
+        'hu-border',
+        'POST',
+        `/api/v1/disclosures/inbox/${item.id}/approve`,
+        officer,
+        { note: 'MLA 2026/17 verified' },
+      );
+      expect(approved.body).toMatchObject({ status: 'approved', reasonCode: 'APPROVED_BY_OFFICER' });
+      const again = await api(
+        'hu-border',
+        'POST',
+        `/api/v1/disclosures/inbox/${item.id}/approve`,
+        officer,
+        {},
+      );
+      expect([again.status, again.body['code']]).toEqual([409, 'MOSAIC_ERR_DISCLOSURE_DECIDED']);
+
+      const got = await api('ro-police', 'GET', `/api/v1/disclosures/${asked.body['id']}`, analyst);
+      expect(got.body).toMatchObject({
+        status: 'approved',
+        handlingCode: 'HU-H3',
+        retentionDays: 180,
+        record: {
+          dataset: 'persons',
+          kind: 'person',
+          fields: { givenName: 'Gábor', familyName: 'Kovács', documentNumber: 'EF 111222' },
+        },
+      });
+      // The signed reply verifies with the owner's key from the trust list: the requester's evidence.
+      const payload = node('ro-police').client.verifyFromPeer(
+        'hu-border',
+        got.body['signedReply'],
+        'mosaic-record+jws',
+      );
+      expect(payload['record']).toEqual(got.body['record']);
+      const delivered = await api('hu-border', 'GET', '/api/v1/disclosures/inbox?status=approved', officer);
+      expect(delivered.body['items'].find((i: { id: string }) => i.id === item.id).delivered).toBe(true);
+    });
+
+    it('shows a refusal and the officer reason to the requester', async () => {
+      const ref = await hitRef('Elena Popa', 'RO-2026-0100');
+      const asked = await api('ro-police', 'POST', '/api/v1/disclosures', analyst, {
+        peer: 'hu-border',
+        ref,
+        caseRef: 'RO-2026-0100',
+        purpose: 'trafficking-investigation',
+        legalBasis: 'MLA request 2026',
+        justification: 'Possible witness in case 0100.',
+      });
+      const inbox = await api('hu-border', 'GET', '/api/v1/disclosures/inbox', officer);
+      const item = inbox.body['items'].find((i: { caseRef: string }) => i.caseRef === 'RO-2026-0100');
+      expect(item.urgency).toBe('standard');
+      const refused = await api(
+        'hu-border',
+        'POST',
+        `/api/v1/disclosures/inbox/${item.id}/refuse`,
+        officer,
+        {},
+      );
+      expect([refused.status, refused.body['code']]).toEqual([400, 'MOSAIC_ERR_API_VALIDATION']);
+      await api('hu-border', 'POST', `/api/v1/disclosures/inbox/${item.id}/refuse`, officer, {
+        reason: 'Witness protection order in force.',
+      });
+      const got = await api('ro-police', 'GET', `/api/v1/disclosures/${asked.body['id']}`, analyst);
+      expect(got.body).toMatchObject({
+        status: 'refused',
+        reasonCode: 'REFUSED_BY_OFFICER',
+        note: 'Witness protection order in force.',
+      });
+      expect(got.body['record']).toBeUndefined();
+    });
+
+    it('refuses at once when the legal basis does not allow a record, and never honours a reference given to another agency', async () => {
+      const ref = await hitRef('Ionut Popescu', 'RO-2026-0101');
+      const asked = await api('ro-police', 'POST', '/api/v1/disclosures', analyst, {
+        peer: 'hu-border',
+        ref,
+        caseRef: 'RO-2026-0101',
+        purpose: 'trafficking-investigation',
+        legalBasis: 'JIT Danube agreement 2025',
+        justification: 'Would like the whole record.',
+      });
+      expect(asked.body).toMatchObject({ status: 'refused', reasonCode: 'RECORD_NOT_RELEASABLE' });
+      // at-labour presents ro-police's reference: it was never given to at-labour.
+      const stolen = node('at-labour').client.signRequest(
+        'hu-border',
+        {
+          ref,
+          caseRef: 'X-1',
+          purpose: 'trafficking-investigation',
+          legalBasis: 'MLA request 2026',
+          justification: 'Trying a stolen ref.',
+          urgency: 'urgent',
+          requester: { id: 'officer-9', role: 'analyst' },
+        },
+        'mosaic-disclosure+jws',
+      );
+      const r = await node('at-labour').client.postSigned('hu-border', '/fed/v1/disclosures', stolen.token);
+      expect([r.status, JSON.parse(r.body).code]).toEqual([404, 'MOSAIC_ERR_DISCLOSURE_UNKNOWN_REF']);
+    });
+
+    it('keeps each role to its side', async () => {
+      const inbox = await api('ro-police', 'GET', '/api/v1/disclosures/inbox', analyst);
+      expect([inbox.status, inbox.body['code']]).toEqual([403, 'MOSAIC_ERR_AUTH_FORBIDDEN']);
+      const ask = await api('hu-border', 'POST', '/api/v1/disclosures', officer, {});
+      expect([ask.status, ask.body['code']]).toEqual([403, 'MOSAIC_ERR_AUTH_FORBIDDEN']);
+    });
   });
 });

@@ -1,0 +1,29 @@
+import type { DisclosureStatus } from '../../contracts/index.js';
+
+/** One step of a disclosure, on either side, for the audit ledger. No record content is ever included. */
+export interface DisclosureEvent {
+  readonly step: 'requested' | 'decided' | 'delivered';
+  readonly side: 'owner' | 'requester';
+  /** The other agency. */
+  readonly peer: string;
+  readonly disclosureId: string;
+  readonly requestJti: string;
+  readonly caseRef: string;
+  readonly purpose: string;
+  /** Pseudonymous officer: the requesting analyst, or the deciding disclosure officer. */
+  readonly officer: string;
+  readonly status: DisclosureStatus | 'pending';
+  readonly reasonCode?: string;
+  readonly ruleIds?: readonly string[];
+  readonly policyDigest?: string;
+  /** SHA-256 of the signed reply carrying the record, on delivery: proof of what was released. */
+  readonly replyDigest?: string;
+  readonly now: number;
+}
+
+/** Awaited before a reply leaves (owner) or after a signed reply arrives (requester). */
+export interface DisclosureAuditPort {
+  record(event: DisclosureEvent): Promise<void>;
+}
+
+export const noDisclosureAudit: DisclosureAuditPort = { record: async () => {} };
