@@ -87,9 +87,9 @@ export class Histogram implements Metric {
   lines(): string[] {
     const out: string[] = [];
     for (const s of this.#series.values()) {
-      this.buckets.forEach((b, i) =>
-        out.push(`${this.name}_bucket${render({ ...s.labels, le: String(b) })} ${s.counts[i]}`),
-      );
+      for (const [i, b] of this.buckets.entries()) {
+        out.push(`${this.name}_bucket${render({ ...s.labels, le: String(b) })} ${s.counts[i]}`);
+      }
       out.push(`${this.name}_bucket${render({ ...s.labels, le: '+Inf' })} ${s.count}`);
       out.push(`${this.name}_sum${render(s.labels)} ${s.sum}`);
       out.push(`${this.name}_count${render(s.labels)} ${s.count}`);

@@ -5,9 +5,6 @@ import { type Decision, recordPasses, releaseFields } from '../../policies/index
 import type { MatchPort, QueryDecision, VerifiedQuery } from '../peer/ports.js';
 import type { HitRefStore } from './hit-refs.js';
 
-/** How many candidates to score before the record filter, relative to the hits that may be released. */
-const OVERFETCH = 4;
-
 /**
  * The match step: run the query's subject through the connector and scorer for every permitted dataset, then
  * apply the decision: the record filter before anything is counted (a withheld record does not even show as
@@ -25,14 +22,14 @@ export function dataMatcher(connector: Connector, refs: HitRefStore): MatchPort<
           out.push({ dataset: d.dataset, decision: d.decision });
           continue;
         }
-        const { hits } = await matchQuery(connector, q.claims.subject, {
+        // The record filter runs inside the matcher, before the hit cap: a withheld record neither shows nor
+        // takes the place of one that may be released.
+        const { hits: passing } = await matchQuery(connector, q.claims.subject, {
           datasets: [d.dataset],
-          maxHits: grant.thresholds.maxHits * OVERFETCH,
+          maxHits: grant.thresholds.maxHits,
           minScore: grant.thresholds.minScore,
+          recordFilter: (record) => recordPasses(grant.recordFilter, record, q.now),
         });
-        const passing = hits
-          .filter((h) => recordPasses(grant.recordFilter, h.record, q.now))
-          .slice(0, grant.thresholds.maxHits);
         if (grant.granted === 'exists') {
           out.push({ dataset: d.dataset, decision: d.decision, exists: passing.length > 0 });
         } else if (grant.granted === 'count') {
