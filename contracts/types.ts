@@ -99,6 +99,7 @@ export interface TrustListMember {
   jwks: { keys: PublicJwk[] };
   groups: string[];
   logKey?: string;
+  witnessKey?: string;
   validFrom?: string;
   validUntil?: string;
 }
@@ -136,6 +137,14 @@ export interface NodeConfig {
     sourceCa?: string;
     maxAgeSeconds: number;
     refreshSeconds: number;
+  };
+  audit: {
+    logKey: string;
+    witnessKey: string;
+    checkpointEvery: number;
+    checkpointIntervalMs: number;
+    cosignIntervalSeconds: number;
+    maxDatabaseBytes?: number;
   };
   policies?: { dir: string; requireSignedBy?: string };
   data?: { path: string };

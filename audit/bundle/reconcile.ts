@@ -37,7 +37,9 @@ const PAIRS: readonly {
     sent: 'response-sent',
     received: 'response-received',
     key: 'jti',
-    fields: ['queryDigest', 'responseJti', 'responseDigest', 'outcome', 'hitCount'],
+    // Not responseDigest: the response embeds the receipt of the leaf, so that leaf commits to what was
+    // released (releasedDigest, the RFC 8785 digest of the results), which both sides compute alike.
+    fields: ['queryDigest', 'responseJti', 'releasedDigest', 'outcome', 'hitCount'],
   },
 ];
 

@@ -170,12 +170,14 @@ export const auditEventSchema = {
       },
       ['effect', 'reasonCode', 'ruleIds', 'policyDigest', 'granted'],
     ),
+    // The response carries this leaf's receipt, so the leaf cannot commit to the response's own bytes: it
+    // commits to the query digest, the response jti and the digest of what was released instead.
     kindSchema('response-sent', ['inbound'], responseProps, [
       'queryDigest',
       'responseJti',
-      'responseDigest',
       'outcome',
       'hitCount',
+      'releasedDigest',
     ]),
     kindSchema(
       'response-received',
@@ -291,7 +293,7 @@ export type ResponseOutcome = 'hit' | 'no-hit' | 'denied' | 'error';
 interface ResponseFields {
   queryDigest: Digest;
   responseJti: string;
-  responseDigest: Digest;
+  responseDigest?: Digest;
   outcome: ResponseOutcome;
   hitCount: number;
   granted?: Granularity | null;

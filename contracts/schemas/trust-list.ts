@@ -42,6 +42,11 @@ export const trustListSchema = {
           jwks: jwksSchema,
           groups: { type: 'array', maxItems: 64, uniqueItems: true, items: identifier },
           logKey: { type: 'string', maxLength: 512, description: 'C2SP note verifier key of the audit log.' },
+          witnessKey: {
+            type: 'string',
+            maxLength: 512,
+            description: 'C2SP verifier key (cosignature/v1) with which this member cosigns peers’ checkpoints.',
+          },
           validFrom: { type: 'string', format: 'date-time' },
           validUntil: { type: 'string', format: 'date-time' },
         },

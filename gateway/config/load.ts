@@ -115,6 +115,7 @@ export function parseNodeConfig(text: string, path: string, env: NodeJS.ProcessE
           },
         }),
     ...(c.data === undefined ? {} : { data: { path: abs(c.data.path) } }),
+    audit: { ...c.audit, logKey: abs(c.audit.logKey), witnessKey: abs(c.audit.witnessKey) },
     trustList: {
       ...c.trustList,
       source,

@@ -7,6 +7,8 @@ export interface DisclosureEvent {
   /** The other agency. */
   readonly peer: string;
   readonly disclosureId: string;
+  /** The hit reference the record was asked for. */
+  readonly hitRef: string;
   readonly requestJti: string;
   readonly caseRef: string;
   readonly purpose: string;

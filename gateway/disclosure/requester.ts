@@ -24,6 +24,7 @@ interface OutRow {
   peer: string;
   ref: string;
   case_ref: string;
+  purpose: string;
   created_by: string;
   request_jti: string;
   request_digest: string;
@@ -54,7 +55,8 @@ export class DisclosureRequests {
   constructor(deps: DisclosureRequestsDeps) {
     this.#d = deps;
     deps.db.exec(`CREATE TABLE IF NOT EXISTS disclosures_out (
-      id TEXT PRIMARY KEY, peer TEXT NOT NULL, ref TEXT NOT NULL, case_ref TEXT NOT NULL, created_by TEXT NOT NULL,
+      id TEXT PRIMARY KEY, peer TEXT NOT NULL, ref TEXT NOT NULL, case_ref TEXT NOT NULL, purpose TEXT NOT NULL,
+      created_by TEXT NOT NULL,
       request_jti TEXT NOT NULL, request_digest TEXT NOT NULL, owner_id TEXT NOT NULL, status TEXT NOT NULL,
       reply TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS disclosures_out_case ON disclosures_out (case_ref);`);
@@ -78,6 +80,7 @@ export class DisclosureRequests {
       peer,
       ref: body.ref,
       case_ref: body.caseRef,
+      purpose: body.purpose,
       created_by: user.id,
       request_jti: signed.claims.jti,
       request_digest: sha256Digest(signed.token),
@@ -132,9 +135,10 @@ export class DisclosureRequests {
       side: 'requester',
       peer: row.peer,
       disclosureId: row.id,
+      hitRef: row.ref,
       requestJti: row.request_jti,
       caseRef: row.case_ref,
-      purpose: '',
+      purpose: row.purpose,
       officer,
       status: reply.status === 'queued' ? 'pending' : reply.status,
       reasonCode: reply.reasonCode,

@@ -132,6 +132,7 @@ export function admitMember(o: AdmitOptions): { certPem: string; caPem: string; 
     jwks: o.request.jwks,
     groups: o.groups.length > 0 ? [...o.groups] : (existing?.groups ?? []),
     ...(o.request.logKey === undefined ? {} : { logKey: o.request.logKey }),
+    ...(o.request.witnessKey === undefined ? {} : { witnessKey: o.request.witnessKey }),
   };
   members.members = [...members.members.filter((m) => m.agencyId !== member.agencyId), member];
   writeMembers(o.dir, members);

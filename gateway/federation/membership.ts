@@ -9,6 +9,7 @@ export interface MembershipRequest {
   readonly jwks: { keys: PublicJwk[] };
   readonly csr: string;
   readonly logKey?: string;
+  readonly witnessKey?: string;
 }
 
 /** Validate a membership request with the trust-list member schema, so a bad request fails before admission. */
@@ -38,6 +39,7 @@ export function parseMembershipRequest(text: string): MembershipRequest {
         jwks: r.jwks,
         groups: [],
         ...(r.logKey === undefined ? {} : { logKey: r.logKey }),
+        ...(r.witnessKey === undefined ? {} : { witnessKey: r.witnessKey }),
       },
     ],
   };

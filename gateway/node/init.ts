@@ -1,9 +1,11 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { MosaicError } from '../../contracts/index.js';
 import type { MembershipRequest } from '../federation/membership.js';
 import { privateKeyToPem, writePublicFile, writeSecretFile } from '../keys/files.js';
 import { generateSigningKey, type JwsAlg } from '../keys/jwk.js';
+import { logSigner, vkeyOf, witnessSigner } from '../ledger/keys.js';
 import { createCsr, generateTlsKey } from '../pki/x509.js';
 
 /**
@@ -18,6 +20,8 @@ import { createCsr, generateTlsKey } from '../pki/x509.js';
 export const NODE_FILES = {
   config: 'mosaic.yaml',
   signingKey: 'keys/signing.key.pem',
+  logKey: 'keys/log.key.pem',
+  witnessKey: 'keys/witness.key.pem',
   tlsKey: 'tls/key.pem',
   csr: 'tls/request.csr.pem',
   cert: 'tls/cert.pem',
@@ -60,11 +64,15 @@ export function initNode(o: NodeInitOptions): MembershipRequest {
     throw new MosaicError('MOSAIC_ERR_CLI_USAGE', { detail: '--endpoint must be an https:// URL' });
   }
   const signing = generateSigningKey(o.alg ?? 'ES256');
+  const logKey = generateKeyPairSync('ed25519').privateKey;
+  const witnessKey = generateKeyPairSync('ed25519').privateKey;
   const tlsKey = generateTlsKey();
   const host = endpoint.hostname.replace(/^\[|\]$/g, '');
   const csr = createCsr(tlsKey, { agencyId: o.agencyId, name: o.name, country: o.country }, [host]);
   writeSecretFile(join(o.dir, NODE_FILES.signingKey), privateKeyToPem(signing.privateKey));
   writeSecretFile(join(o.dir, NODE_FILES.tlsKey), privateKeyToPem(tlsKey));
+  writeSecretFile(join(o.dir, NODE_FILES.logKey), privateKeyToPem(logKey));
+  writeSecretFile(join(o.dir, NODE_FILES.witnessKey), privateKeyToPem(witnessKey));
   writePublicFile(join(o.dir, NODE_FILES.csr), csr);
   const request: MembershipRequest = {
     agencyId: o.agencyId,
@@ -73,6 +81,8 @@ export function initNode(o: NodeInitOptions): MembershipRequest {
     endpoint: endpoint.toString().replace(/\/$/, ''),
     jwks: { keys: [signing.publicJwk] },
     csr,
+    logKey: vkeyOf(logSigner(o.agencyId, logKey)),
+    witnessKey: vkeyOf(witnessSigner(o.agencyId, witnessKey)),
   };
   writePublicFile(join(o.dir, NODE_FILES.request), `${JSON.stringify(request, null, 2)}\n`);
   const config = {
@@ -85,6 +95,7 @@ export function initNode(o: NodeInitOptions): MembershipRequest {
     },
     tls: { key: NODE_FILES.tlsKey, cert: NODE_FILES.cert, ca: NODE_FILES.ca },
     signing: { key: NODE_FILES.signingKey },
+    audit: { logKey: NODE_FILES.logKey, witnessKey: NODE_FILES.witnessKey },
     trustList: {
       source: o.trustListSource ?? NODE_FILES.trustList,
       anchors: NODE_FILES.anchors,

@@ -4,12 +4,16 @@ import type { Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
-import { isMosaicError, type NodeConfig } from '../../contracts/index.js';
+import { type AuditEvent, isMosaicError, type NodeConfig, sha256Digest } from '../../contracts/index.js';
 import { type Connector, openSqliteConnector } from '../../connectors/index.js';
 import { contextFromTrustList, PolicyHolder, type PolicyOfficerJwk } from '../../policies/index.js';
 import { createApiApp } from '../api/app.js';
+import { type AuditLedger, openLedger } from '../../audit/index.js';
 import { formatIssues } from '../config/load.js';
-import { type DisclosureAuditPort, noDisclosureAudit } from '../disclosure/audit-port.js';
+import { logOrigin, logSigner, witnessSigner } from '../ledger/keys.js';
+import { LedgerAudit } from '../ledger/ledger-audit.js';
+import { LedgerService } from '../ledger/service.js';
+import type { DisclosureAuditPort } from '../disclosure/audit-port.js';
 import { DisclosureDesk } from '../disclosure/owner.js';
 import { DisclosureRequests } from '../disclosure/requester.js';
 import { dataMatcher } from '../responder/data-matcher.js';
@@ -17,7 +21,7 @@ import { HitRefStore } from '../responder/hit-refs.js';
 import { policyDecisions } from '../responder/policy-decisions.js';
 import { QuotaStore } from '../responder/quota-store.js';
 import { readAnchors } from '../federation/authority.js';
-import { readRequiredFile } from '../keys/files.js';
+import { loadPrivateKey, readRequiredFile } from '../keys/files.js';
 import type { SigningKey } from '../keys/jwk.js';
 import { loadIdentity, type NodeIdentity } from './identity.js';
 import { createLogger, type Logger } from '../log.js';
@@ -27,7 +31,6 @@ import {
   type DecisionPort,
   denyAllDecisions,
   type MatchPort,
-  noAudit,
   noData,
 } from '../peer/ports.js';
 import { createQueryPipeline } from '../peer/query-pipeline.js';
@@ -35,7 +38,7 @@ import { ReplayStore } from '../peer/replay-store.js';
 import { createPeerServer, type PeerRoute } from '../peer/server.js';
 import { fetchTrustList } from '../trust/source.js';
 import { CaseStore } from '../search/cases.js';
-import { noOutboundAudit, type OutboundAuditPort } from '../search/outbound-audit.js';
+import type { OutboundAuditPort } from '../search/outbound-audit.js';
 import { searchRoutes } from '../search/routes.js';
 import { SearchService } from '../search/service.js';
 import { MOSAIC_VERSION } from '../version.js';
@@ -43,6 +46,9 @@ import { createNodeMetrics, Gauge, type NodeMetrics } from '../metrics/registry.
 import { type LoadResult, TrustStore } from '../trust/trust-list.js';
 import { OidcVerifier } from '../users/oidc.js';
 import { UserStore } from '../users/store.js';
+
+/** Omit over each member of a union (TypeScript's Omit collapses the union). */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 export interface NodeDeps {
   /** Epoch milliseconds. Injected so tests control time without sleeping. */
@@ -77,12 +83,17 @@ export class MosaicNode {
   readonly quotas: QuotaStore;
   readonly hitRefs: HitRefStore;
   readonly disclosureDesk: DisclosureDesk;
+  readonly ledger: AuditLedger;
+  readonly ledgerAudit: LedgerAudit;
+  readonly ledgerService: LedgerService;
   readonly disclosureRequests: DisclosureRequests;
   readonly #replay: ReplayStore;
   readonly #clock: () => number;
   readonly #peerServer: HttpsServer;
   #api: HttpServer | undefined;
   #refreshTimer: NodeJS.Timeout | undefined;
+  #checkpointTimer: NodeJS.Timeout | undefined;
+  #cosignTimer: NodeJS.Timeout | undefined;
   #trustError: string | undefined;
   #stopping = false;
 
@@ -97,6 +108,35 @@ export class MosaicNode {
     this.db = new Database(join(config.dataDir, 'node.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+
+    // The audit ledger: its own SQLite file, synchronous=FULL with group commit (audit/store).
+    this.ledger = openLedger({
+      path: join(config.dataDir, 'audit.db'),
+      origin: logOrigin(config.agency.id),
+      logSigner: logSigner(config.agency.id, loadPrivateKey(config.audit.logKey)),
+      agency: config.agency.id,
+      clock: this.#clock,
+      checkpointEvery: config.audit.checkpointEvery,
+      checkpointIntervalMs: config.audit.checkpointIntervalMs,
+      ...(config.audit.maxDatabaseBytes === undefined
+        ? {}
+        : { maxDatabaseBytes: config.audit.maxDatabaseBytes }),
+    });
+    this.ledgerAudit = new LedgerAudit(this.ledger, {
+      self: config.agency.id,
+      trust: this.trust,
+      clock: this.#clock,
+    });
+    this.ledgerService = new LedgerService({
+      self: config.agency.id,
+      ledger: this.ledger,
+      audit: this.ledgerAudit,
+      witness: witnessSigner(config.agency.id, loadPrivateKey(config.audit.witnessKey)),
+      trust: this.trust,
+      client: () => this.client,
+      clock: this.#clock,
+      logger: this.logger,
+    });
 
     this.metrics = createNodeMetrics();
     this.quotas = new QuotaStore(this.db);
@@ -115,7 +155,7 @@ export class MosaicNode {
               }),
         })
       : undefined;
-    const disclosureAudit = deps.disclosureAudit ?? noDisclosureAudit;
+    const disclosureAudit = deps.disclosureAudit ?? this.ledgerAudit;
     this.disclosureDesk = new DisclosureDesk({
       db: this.db,
       self: config.agency.id,
@@ -133,7 +173,7 @@ export class MosaicNode {
     const decisions =
       deps.decisions ?? (this.policies ? policyDecisions(this.policies, this.quotas) : denyAllDecisions);
     const matcher = deps.matcher ?? (this.connector ? dataMatcher(this.connector, this.hitRefs) : noData);
-    const audit = deps.audit ?? noAudit;
+    const audit = deps.audit ?? this.ledgerAudit;
     const steps = createQueryPipeline({
       self: config.agency.id,
       trust: this.trust,
@@ -147,7 +187,12 @@ export class MosaicNode {
     this.#peerServer = createPeerServer({
       tls: this.#identity.tls,
       steps,
-      routes: [...(deps.peerRoutes ?? []), this.#statusRoute(), ...this.disclosureDesk.peerRoutes()],
+      routes: [
+        ...(deps.peerRoutes ?? []),
+        this.#statusRoute(),
+        ...this.disclosureDesk.peerRoutes(),
+        ...this.ledgerService.peerRoutes(),
+      ],
       trust: this.trust,
       audit,
       maxBodyBytes: config.protocol.maxBodyBytes,
@@ -174,7 +219,7 @@ export class MosaicNode {
       client: this.client,
       trust: this.trust,
       cases: this.cases,
-      audit: deps.outboundAudit ?? noOutboundAudit,
+      audit: deps.outboundAudit ?? this.ledgerAudit,
       clock: this.#clock,
       logger: this.logger,
       metrics: this.metrics,
@@ -229,6 +274,20 @@ export class MosaicNode {
         .catch(() => undefined);
     }, config.trustList.refreshSeconds * 1000);
     node.#refreshTimer.unref();
+    node.#checkpointTimer = setInterval(() => {
+      try {
+        node.ledger.maybeCheckpoint();
+      } catch (err) {
+        node.logger.error('checkpoint failed', { error: isMosaicError(err) ? err.code : String(err) });
+      }
+    }, 1000);
+    node.#checkpointTimer.unref();
+    if (config.audit.cosignIntervalSeconds > 0) {
+      node.#cosignTimer = setInterval(() => {
+        node.ledgerService.collectCosignatures().catch(() => undefined);
+      }, config.audit.cosignIntervalSeconds * 1000);
+      node.#cosignTimer.unref();
+    }
     return node;
   }
 
@@ -245,6 +304,7 @@ export class MosaicNode {
         ...searchRoutes(this.searches),
         ...this.disclosureDesk.apiRoutes(),
         ...this.disclosureRequests.apiRoutes(),
+        ...this.ledgerService.apiRoutes(),
       ],
       version: MOSAIC_VERSION,
     });
@@ -261,6 +321,22 @@ export class MosaicNode {
       const s = app.listen(api.port, api.host, (err?: Error) => (err ? reject(err) : resolve(s)));
     });
     this.#api = server;
+  }
+
+  /** Record an administrative change in the ledger; a failure is logged, never fatal to the change itself. */
+  async #adminEvent(event: DistributiveOmit<AuditEvent, 'time' | 'officer'>): Promise<void> {
+    try {
+      await this.ledgerAudit.admin({
+        ...event,
+        time: new Date(this.#clock()).toISOString(),
+        officer: 'system',
+      } as AuditEvent);
+    } catch (err) {
+      this.logger.error('admin audit event not recorded', {
+        kind: event.kind,
+        error: isMosaicError(err) ? err.code : String(err),
+      });
+    }
   }
 
   /** `GET /fed/v1/status`: what `mosaic peers check` asks every member. Members only. */
@@ -310,6 +386,24 @@ export class MosaicNode {
         ca: next.tls.ca,
         ...(next.tls.crl === undefined ? {} : { crl: next.tls.crl }),
       });
+      if (next.signingKey.kid !== this.#identity.signingKey.kid) {
+        await this.#adminEvent({
+          kind: 'key-changed',
+          direction: 'local',
+          keyKind: 'signing',
+          action: 'rotated',
+          keyId: next.signingKey.kid,
+        });
+      }
+      if (next.tlsPin !== this.#identity.tlsPin) {
+        await this.#adminEvent({
+          kind: 'key-changed',
+          direction: 'local',
+          keyKind: 'tls',
+          action: 'rotated',
+          keyId: next.tlsPin,
+        });
+      }
       this.#identity = next;
       identity = 'reloaded';
     } catch (err) {
@@ -349,6 +443,13 @@ export class MosaicNode {
       this.#trustError = undefined;
       if (result.changed) {
         this.logger.info('trust list loaded', { version: result.version });
+        await this.#adminEvent({
+          kind: 'trust-list-changed',
+          direction: 'local',
+          federation: this.trust.federation,
+          version: result.version,
+          trustListDigest: sha256Digest(token.trim()),
+        });
         // Members, groups and purposes may have changed: re-check the bundle against them.
         if (this.policies) await this.reloadPolicies();
       }
@@ -393,6 +494,12 @@ export class MosaicNode {
       return 'refused';
     }
     if (result.bundle.digest === before) return 'unchanged';
+    await this.#adminEvent({
+      kind: 'policy-bundle-changed',
+      direction: 'local',
+      policyDigest: result.bundle.digest,
+      ...(before === undefined ? {} : { previousDigest: before }),
+    });
     this.logger.info('policy bundle loaded', {
       version: result.bundle.version,
       digest: result.bundle.digest,
@@ -415,6 +522,8 @@ export class MosaicNode {
       const refused = this.policies.lastError();
       if (refused) reasons.push(`policy bundle refused: ${refused.code}`);
     }
+    if (this.ledger.corruptionDetected) reasons.push('MOSAIC_ERR_AUDIT_INCONSISTENT');
+    for (const v of this.ledgerService.status().splitViews) reasons.push(`split view: ${v.peer ?? v.origin}`);
     return { ready: reasons.length === 0, reasons };
   }
 
@@ -426,6 +535,8 @@ export class MosaicNode {
     if (this.#stopping) return;
     this.#stopping = true;
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
+    if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
+    if (this.#cosignTimer) clearInterval(this.#cosignTimer);
     const closeServer = (s: HttpServer | HttpsServer | undefined) =>
       new Promise<void>((resolve) => {
         if (!s?.listening) return resolve();
@@ -443,6 +554,13 @@ export class MosaicNode {
     await Promise.all([closeServer(this.#peerServer), closeServer(this.#api)]);
     this.client.close();
     this.connector?.close();
+    try {
+      // A final checkpoint, so everything acknowledged before the stop is covered by a signed tree head.
+      this.ledger.checkpointNow();
+    } catch (err) {
+      this.logger.error('final checkpoint failed', { error: isMosaicError(err) ? err.code : String(err) });
+    }
+    this.ledger.close();
     this.db.close();
   }
 }

@@ -119,11 +119,12 @@ export class PeerClient {
     path: string,
     token: string,
     signal?: AbortSignal,
+    contentType = 'application/jose',
   ): Promise<{ status: number; contentType: string; body: string }> {
     return inSpan(
       `peer call ${target}`,
       { kind: SpanKind.CLIENT, attributes: { 'mosaic.peer': target } },
-      () => this.#post(this.#member(target), path, token, signal),
+      () => this.#post(this.#member(target), path, token, signal, contentType),
     );
   }
 

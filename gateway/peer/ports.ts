@@ -49,6 +49,8 @@ export interface ExchangeRecord {
   readonly query: VerifiedQuery;
   readonly decision: QueryDecision;
   readonly results: readonly DatasetResult[];
+  /** The `jti` the signed response will carry, chosen before the response exists so the ledger can name it. */
+  readonly responseJti: string;
 }
 
 /** Why a query was rejected before a decision, for the audit trail of refusals. */

@@ -31,6 +31,7 @@ export interface Exchange extends Envelope {
   decision?: QueryDecision;
   results?: DatasetResult[];
   receipt?: Receipt | null;
+  responseJti?: string;
   response?: string;
 }
 
@@ -160,10 +161,12 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
 
   async function appendAudit(ex: Exchange): Promise<void> {
     // Audit first (DESIGN principle 4): if this rejects, the response is never built, let alone sent.
+    ex.responseJti = randomBytes(16).toString('base64url');
     ex.receipt = await deps.audit.recordExchange({
       query: verified(ex),
       decision: ex.decision!,
       results: ex.results!,
+      responseJti: ex.responseJti,
     });
   }
 
@@ -173,7 +176,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
       iss: deps.self,
       aud: claims.iss,
       iat: Math.floor(ex.now / 1000),
-      jti: randomBytes(16).toString('base64url'),
+      jti: ex.responseJti!,
       queryJti: claims.jti,
       queryDigest: ex.queryDigest!,
       decision: ex.decision!.overall,

@@ -21,6 +21,9 @@ export interface AnswerRecord {
   /** The responder's signed receipt, kept so this side holds the other's evidence. */
   readonly receipt?: Receipt | null;
   readonly responseDigest?: Digest;
+  readonly responseJti?: string;
+  /** The exact query token, whose digest the response must name. */
+  readonly queryToken?: string;
 }
 
 export type PeerStatusName = 'pending' | 'hit' | 'no-hit' | 'denied' | 'timeout' | 'unreachable' | 'error';

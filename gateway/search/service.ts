@@ -223,6 +223,8 @@ export class SearchService {
         results,
         receipt: answer.response.receipt,
         responseDigest: sha256Digest(answer.responseToken),
+        responseJti: answer.response.jti,
+        queryToken: answer.queryToken,
       });
     } catch (err) {
       peer.code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';

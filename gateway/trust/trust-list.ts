@@ -58,6 +58,7 @@ export interface Member {
   readonly pins: ReadonlySet<string>;
   readonly keys: ReadonlyMap<string, KeyObject>;
   readonly logKey: string | undefined;
+  readonly witnessKey: string | undefined;
   readonly validFrom: number | undefined;
   readonly validUntil: number | undefined;
 }
@@ -72,6 +73,7 @@ function toMember(m: TrustListMember): Member {
     pins: new Set(m.tlsPins),
     keys: new Map(m.jwks.keys.map((k) => [k.kid, importPublicJwk(k)])),
     logKey: m.logKey,
+    witnessKey: m.witnessKey,
     validFrom: m.validFrom === undefined ? undefined : Date.parse(m.validFrom),
     validUntil: m.validUntil === undefined ? undefined : Date.parse(m.validUntil),
   };

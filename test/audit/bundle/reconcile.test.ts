@@ -57,6 +57,7 @@ async function exchange(from: Node, to: Node, i: number, opts: { lose?: boolean;
     queryDigest,
     responseJti: jti(),
     responseDigest: sha256Digest(`jws of response ${id}`),
+    releasedDigest: sha256Digest(`released results of ${id}`),
     outcome: 'hit',
     hitCount: 2,
   } as const;

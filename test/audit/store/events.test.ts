@@ -55,6 +55,7 @@ const SAMPLES: AuditEvent[] = [
     queryDigest: d,
     responseJti: 'ZyXwVuTsRqPoNmLkJiHgFe',
     responseDigest: d,
+    releasedDigest: d,
     outcome: 'no-hit',
     hitCount: 0,
     granted: 'exists',

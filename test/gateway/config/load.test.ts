@@ -13,6 +13,7 @@ listen:
 tls: { key: tls/key.pem, cert: tls/cert.pem, ca: federation/ca.pem }
 signing: { key: keys/signing.key.pem }
 trustList: { source: https://authority.example/trust-list.jws, anchors: federation/anchors.json }
+audit: { logKey: keys/log.key.pem, witnessKey: keys/witness.key.pem }
 `;
 
 function problems(text: string) {
@@ -56,7 +57,7 @@ describe('node configuration', () => {
 
   it.each([
     ['a missing section', GOOD.replace(/tls: .*\n/, ''), '1:/tls: is required'],
-    ['an unknown top-level key', `${GOOD}colour: blue\n`, '12:/colour: is not allowed (unknown key)'],
+    ['an unknown top-level key', `${GOOD}colour: blue\n`, '13:/colour: is not allowed (unknown key)'],
     [
       'a plain-http endpoint',
       GOOD.replace('https://ro.example', 'http://ro.example'),
@@ -65,7 +66,7 @@ describe('node configuration', () => {
     [
       'a hostile __proto__ key',
       `${GOOD}__proto__: { admin: true }\n`,
-      '12:/__proto__: is not allowed (unknown key)',
+      '13:/__proto__: is not allowed (unknown key)',
     ],
     [
       'a string where a number belongs',
@@ -77,7 +78,7 @@ describe('node configuration', () => {
   });
 
   it('refuses malformed YAML and duplicate keys with their line', () => {
-    expect(problems(`${GOOD}agency: { id: x }\n`)[0]).toMatch(/^12:: Map keys must be unique/);
+    expect(problems(`${GOOD}agency: { id: x }\n`)[0]).toMatch(/^13:: Map keys must be unique/);
     expect(problems('agency: [unclosed\n')[0]).toMatch(/^\d+::/);
   });
 
