@@ -1,0 +1,176 @@
+/**
+ * The console's only way to the node: the documented `/api/v1` endpoints, same origin, bearer token.
+ * Errors arrive as RFC 9457 problem documents; the console shows their stable `code`, never guesses from text.
+ */
+import { createSseParser } from './sse.js';
+
+/**
+ * @typedef {{ path: string, message: string }} Issue
+ * @typedef {{ type?: string, title: string, status: number, code: string, issues?: Issue[], traceId?: string }} Problem
+ * @typedef {{ name: string, role: string, pseudonym: string }} Me
+ */
+
+/** A failed API call, carrying the problem document the node sent (or one built for a network failure). */
+export class ApiProblem extends Error {
+  /** @param {Problem} problem */
+  constructor(problem) {
+    super(problem.title);
+    this.name = 'ApiProblem';
+    this.status = problem.status;
+    this.code = problem.code;
+    /** @type {Issue[]} */
+    this.issues = Array.isArray(problem.issues) ? problem.issues : [];
+    this.traceId = problem.traceId;
+  }
+}
+
+/**
+ * Read a problem document defensively: a proxy in front of the node may answer with anything.
+ * @param {number} status
+ * @param {unknown} body
+ * @returns {Problem}
+ */
+function toProblem(status, body) {
+  if (body && typeof body === 'object' && 'code' in body && typeof body.code === 'string') {
+    const p = /** @type {Record<string, unknown>} */ (body);
+    /** @type {Problem} */
+    const problem = {
+      title: typeof p['title'] === 'string' ? p['title'] : `HTTP ${status}`,
+      status,
+      code: String(p['code']),
+    };
+    if (Array.isArray(p['issues'])) {
+      problem.issues = p['issues']
+        .filter((i) => i && typeof i.path === 'string' && typeof i.message === 'string')
+        .map((i) => ({ path: i.path, message: i.message }));
+    }
+    if (typeof p['traceId'] === 'string') problem.traceId = p['traceId'];
+    return problem;
+  }
+  return {
+    title: `The node answered HTTP ${status} without a problem document.`,
+    status,
+    code: 'HTTP_' + status,
+  };
+}
+
+const NETWORK_PROBLEM = {
+  title: 'The node could not be reached. Check the connection and try again.',
+  status: 0,
+  code: 'CONSOLE_NETWORK',
+};
+
+/**
+ * @param {{ token: () => string | null, onUnauthorized: (problem: ApiProblem) => void }} options
+ */
+export function createApi(options) {
+  /** @param {Record<string, string>} extra */
+  function headers(extra) {
+    return { authorization: `Bearer ${options.token() ?? ''}`, ...extra };
+  }
+
+  /**
+   * @param {Response} res
+   */
+  async function failure(res) {
+    const text = await res.text().catch(() => '');
+    let body;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = undefined;
+    }
+    const problem = new ApiProblem(toProblem(res.status, body));
+    if (res.status === 401) options.onUnauthorized(problem);
+    return problem;
+  }
+
+  /**
+   * @param {string} input
+   * @param {RequestInit} init
+   */
+  async function send(input, init) {
+    try {
+      return await fetch(input, {
+        ...init,
+        cache: 'no-store',
+        credentials: 'omit',
+        referrerPolicy: 'no-referrer',
+      });
+    } catch (err) {
+      if (err instanceof DOMException && err.name === 'AbortError') throw err;
+      throw new ApiProblem(NETWORK_PROBLEM);
+    }
+  }
+
+  /**
+   * @param {'GET' | 'POST'} method
+   * @param {string} path
+   * @param {unknown} [body]
+   * @param {AbortSignal} [signal]
+   * @returns {Promise<unknown>}
+   */
+  async function request(method, path, body, signal) {
+    /** @type {RequestInit} */
+    const init = {
+      method,
+      headers: headers(
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
+      ),
+    };
+    if (body !== undefined) init.body = JSON.stringify(body);
+    if (signal) init.signal = signal;
+    const res = await send(path, init);
+    if (!res.ok) throw await failure(res);
+    const text = await res.text();
+    return text ? JSON.parse(text) : undefined;
+  }
+
+  return {
+    /** @returns {Promise<Me>} */
+    me: async () => /** @type {Me} */ (await request('GET', '/api/v1/me')),
+    /** @param {unknown} body */
+    startSearch: (body) => request('POST', '/api/v1/searches', body),
+    /** @param {string} id @param {AbortSignal} [signal] */
+    getSearch: (id, signal) =>
+      request('GET', `/api/v1/searches/${encodeURIComponent(id)}`, undefined, signal),
+    /**
+     * Follow a search's events until `done` or the end of the stream. Resolves when the stream ends.
+     * @param {string} id
+     * @param {(event: string, data: unknown) => void} onEvent
+     * @param {AbortSignal} signal
+     */
+    async followSearch(id, onEvent, signal) {
+      const res = await send(`/api/v1/searches/${encodeURIComponent(id)}/events`, {
+        headers: headers({ accept: 'text/event-stream' }),
+        signal,
+      });
+      if (!res.ok) throw await failure(res);
+      if (!res.body) throw new ApiProblem(NETWORK_PROBLEM);
+      const parser = createSseParser((m) => {
+        let data;
+        try {
+          data = JSON.parse(m.data);
+        } catch {
+          return;
+        }
+        onEvent(m.event, data);
+      });
+      const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+      try {
+        for (;;) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          parser.push(value);
+        }
+      } finally {
+        parser.end();
+        reader.releaseLock();
+      }
+    },
+  };
+}
+
+/** @typedef {ReturnType<typeof createApi>} Api */

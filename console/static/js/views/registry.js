@@ -1,0 +1,111 @@
+/**
+ * Every view of the console, the roles that see it, and how it is built. A view whose API has not landed is
+ * a placeholder; when the graph, disclosure and audit endpoints arrive, their entry gets a `create` and the
+ * navigation does not change.
+ */
+import { lookupView } from './lookup.js';
+import { placeholderView } from './placeholder.js';
+import { searchView } from './search.js';
+
+/**
+ * @typedef {{ api: import('../api.js').Api, me: import('../api.js').Me, signal: AbortSignal }} ViewContext
+ * @typedef {{ element: HTMLElement, focus: () => void }} View
+ * @typedef {{ id: string, label: string, roles: string[], soon?: boolean, create: (ctx: ViewContext) => View }} ViewDef
+ */
+
+/** @type {ViewDef[]} */
+export const VIEWS = [
+  { id: 'search', label: 'Search', roles: ['analyst'], create: searchView },
+  {
+    id: 'graph',
+    label: 'Link chart',
+    roles: ['analyst'],
+    soon: true,
+    create: () =>
+      placeholderView({
+        title: 'Link chart',
+        lede: 'The case as a network: entities by type, agencies by colour.',
+        waitsFor: 'the case graph API',
+        items: [
+          'Entities from every peer’s hits, “possibly same” links dashed with their score',
+          'Click an entity for its details and pivot into a new federated search',
+          'Confirm or reject a “possibly same” link; identifier hubs flagged',
+          'Shortest path between two selected entities',
+        ],
+      }),
+  },
+  {
+    id: 'requests',
+    label: 'Disclosure requests',
+    roles: ['analyst'],
+    soon: true,
+    create: () =>
+      placeholderView({
+        title: 'Disclosure requests',
+        lede: 'Full records behind a hit, asked for with a justification.',
+        waitsFor: 'the disclosure API',
+        items: [
+          'Request a full record with justification and urgency',
+          'Follow each request until the owner decides',
+        ],
+      }),
+  },
+  {
+    id: 'inbox',
+    label: 'Inbox',
+    roles: ['disclosure-officer'],
+    soon: true,
+    create: () =>
+      placeholderView({
+        title: 'Disclosure inbox',
+        lede: 'Peers’ requests for full records held by this agency.',
+        waitsFor: 'the disclosure API',
+        items: [
+          'Requests sorted by deadline, overdue ones highlighted',
+          'The requester’s justification and the policy’s advice',
+          'Approve or refuse with a note; the decision goes back signed',
+        ],
+      }),
+  },
+  {
+    id: 'ledger',
+    label: 'Ledger',
+    roles: ['auditor'],
+    soon: true,
+    create: () =>
+      placeholderView({
+        title: 'Audit ledger',
+        lede: 'Every exchange of this node, in a tamper-evident log.',
+        waitsFor: 'the audit API',
+        items: [
+          'The ledger as a filterable, paginated table',
+          'An event’s inclusion proof and the peer’s receipt',
+          '“Verify ledger” with a visible result; export a bundle',
+          'Reconciliation with peers; checkpoint and witness status per peer',
+        ],
+      }),
+  },
+  { id: 'lookup', label: 'Search lookup', roles: ['auditor'], create: lookupView },
+  {
+    id: 'admin',
+    label: 'Administration',
+    roles: ['admin'],
+    soon: true,
+    create: () =>
+      placeholderView({
+        title: 'Administration',
+        lede: 'Users, sharing policies and the trust list.',
+        waitsFor: 'the administration API; until then use the mosaic CLI (mosaic user add, mosaic status)',
+        items: [
+          'Local users and their roles',
+          'Sharing policies in force and their digest',
+          'Trust list version and peers’ health',
+        ],
+      }),
+  },
+];
+
+/** @param {string} role */
+export function viewsFor(role) {
+  return VIEWS.filter((v) => v.roles.includes(role));
+}
