@@ -285,6 +285,16 @@ export class DisclosureDesk {
     return { status: 200, contentType: 'application/jose', body: token };
   }
 
+  /** Requests waiting for an officer, and how many of them are past their deadline. */
+  backlog(now: number): { pending: number; overdue: number } {
+    const row = this.#d.db
+      .prepare(
+        "SELECT COUNT(*) AS pending, COALESCE(SUM(deadline < ?), 0) AS overdue FROM disclosures_in WHERE status = 'queued'",
+      )
+      .get(now) as { pending: number; overdue: number };
+    return { pending: row.pending, overdue: row.overdue };
+  }
+
   /** The disclosure officers' inbox and their decisions, on the API listener. */
   apiRoutes(): RouteDef[] {
     const decide = async (id: string, officer: string, approve: boolean, note: string | undefined) => {

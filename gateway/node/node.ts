@@ -223,6 +223,7 @@ export class MosaicNode {
       clock: this.#clock,
       logger: this.logger,
       metrics: this.metrics,
+      onPeerOutcome: (peer, up) => this.#peerHealth.set(peer, up),
     });
     this.disclosureRequests = new DisclosureRequests({
       db: this.db,
@@ -258,7 +259,51 @@ export class MosaicNode {
         { value: this.searches.runningCount },
       ]),
     );
+    r.register(
+      new Gauge('mosaic_audit_ledger_entries', 'Entries in the audit ledger.', () => [
+        { value: this.ledger.size },
+      ]),
+    );
+    r.register(
+      new Gauge('mosaic_audit_checkpoint_age_seconds', 'Seconds since the latest signed checkpoint.', () => {
+        const cp = this.ledger.latestCheckpoint();
+        return cp ? [{ value: (this.#clock() - cp.createdAt) / 1000 }] : [];
+      }),
+    );
+    r.register(
+      new Gauge('mosaic_audit_cosigned_size', 'Tree size each peer last cosigned for this node.', () =>
+        this.ledgerService.status().cosignedBy.map((c) => ({ labels: { peer: c.peer }, value: c.size })),
+      ),
+    );
+    r.register(
+      new Gauge('mosaic_audit_split_views', 'Peers caught presenting two histories (split views).', () => [
+        { value: this.ledger.splitViews().length },
+      ]),
+    );
+    r.register(
+      new Gauge(
+        'mosaic_disclosures_pending',
+        'Disclosure requests waiting for an officer, and how many are overdue.',
+        () => {
+          const { pending, overdue } = this.disclosureDesk.backlog(this.#clock());
+          return [
+            { labels: { state: 'pending' }, value: pending },
+            { labels: { state: 'overdue' }, value: overdue },
+          ];
+        },
+      ),
+    );
+    r.register(
+      new Gauge(
+        'mosaic_peer_up',
+        '1 when the last call to the peer got a verified answer or a coded refusal.',
+        () => [...this.#peerHealth.entries()].map(([peer, up]) => ({ labels: { peer }, value: up ? 1 : 0 })),
+      ),
+    );
   }
+
+  /** Peer health as seen by outbound calls: reachable and answering, or not. */
+  readonly #peerHealth = new Map<string, boolean>();
 
   /** Load configuration-derived state and bind both listeners. */
   static async start(config: NodeConfig, deps: NodeDeps = {}): Promise<MosaicNode> {

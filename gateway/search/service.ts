@@ -52,6 +52,8 @@ export interface SearchServiceOptions {
   readonly clock: () => number;
   readonly logger: Logger;
   readonly metrics: NodeMetrics;
+  /** Told after every peer call whether the peer answered (a verified answer or a coded refusal). */
+  readonly onPeerOutcome?: (peer: string, up: boolean) => void;
   /** How many peers are asked at once. */
   readonly concurrency?: number;
 }
@@ -245,6 +247,7 @@ export class SearchService {
       peer.tookMs = Math.round(seconds * 1000);
       this.#o.metrics.queriesOut.inc({ peer: peer.agency, status: peer.status });
       this.#o.metrics.peerCallSeconds.observe({ peer: peer.agency }, seconds);
+      this.#o.onPeerOutcome?.(peer.agency, !['timeout', 'unreachable'].includes(peer.status));
     }
   }
 
