@@ -10,6 +10,7 @@ import {
   federationRemoveMember,
   federationUpdateMember,
 } from './commands/federation.js';
+import { auditExport, auditReconcile, auditVerify } from './commands/audit.js';
 import { importCommand, screenCommand } from './commands/data.js';
 import { demoReset, demoStart } from './commands/demo.js';
 import { keysActivate, keysRotate } from './commands/keys.js';
@@ -42,6 +43,9 @@ export const COMMANDS: readonly Command[] = [
   policyTest,
   policyExplain,
   policySign,
+  auditVerify,
+  auditExport,
+  auditReconcile,
   demoStart,
   demoReset,
 ];
