@@ -11,6 +11,7 @@ import {
   federationUpdateMember,
 } from './commands/federation.js';
 import { auditExport, auditReconcile, auditVerify } from './commands/audit.js';
+import { nodeBackup } from './commands/backup.js';
 import { importCommand, screenCommand } from './commands/data.js';
 import { demoReset, demoStart } from './commands/demo.js';
 import { keysActivate, keysRotate } from './commands/keys.js';
@@ -28,6 +29,7 @@ export const COMMANDS: readonly Command[] = [
   federationPublish,
   nodeInit,
   nodeStart,
+  nodeBackup,
   configCheck,
   status,
   peersCheck,
