@@ -39,6 +39,7 @@ function event(i: number): AuditEvent {
     queryDigest: `sha256:${createHash('sha256').update(`q${i}`).digest('hex')}`,
     responseJti: `resp-${String(i).padStart(20, '0')}`,
     responseDigest: `sha256:${createHash('sha256').update(`r${i}`).digest('hex')}`,
+    releasedDigest: `sha256:${createHash('sha256').update(`released ${i}`).digest('hex')}`,
     outcome: i % 4 === 0 ? 'no-hit' : 'hit',
     hitCount: i % 5,
     granted: 'summary',
