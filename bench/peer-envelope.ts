@@ -1,7 +1,8 @@
 /**
  * bench/peer-envelope: signed mTLS query round trips per second over keep-alive connections through the real
  * responder pipeline (TLS identity → JWS verify → binding → freshness → replay store → schema → decision
- * permitting → signed response), next to a bare express-over-mTLS JSON echo measured in the same run.
+ * permitting → signed response; no data, no ledger: the envelope alone), next to a bare express-over-mTLS JSON
+ * echo measured in the same run.
  * Rounds alternate baseline and Mosaic so drift on this shared machine hits both alike; medians are reported.
  */
 import { readFileSync } from 'node:fs';
