@@ -10,7 +10,7 @@ import {
   federationRemoveMember,
   federationUpdateMember,
 } from './commands/federation.js';
-import { auditExport, auditReconcile, auditVerify } from './commands/audit.js';
+import { auditExport, auditPurge, auditReconcile, auditVerify } from './commands/audit.js';
 import { nodeBackup } from './commands/backup.js';
 import { importCommand, screenCommand } from './commands/data.js';
 import { demoReset, demoStart } from './commands/demo.js';
@@ -48,6 +48,7 @@ export const COMMANDS: readonly Command[] = [
   auditVerify,
   auditExport,
   auditReconcile,
+  auditPurge,
   demoStart,
   demoReset,
 ];

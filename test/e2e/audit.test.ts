@@ -223,8 +223,14 @@ describe('the audit ledger on both sides of every exchange', () => {
     const config = join(fed.nodeDirs.get('hu-border')!, 'mosaic.yaml');
     const before = await cli(['audit', 'verify', '--config', config]);
     expect(before.code, before.out).toBe(0);
-    const purged = await api('hu-border', 'admin', 'POST', '/api/v1/audit/purge', { before: '2100-01-01' });
-    expect(purged.body['purged']).toBeGreaterThan(0);
+    const purged = await cli(
+      ['audit', 'purge', '--api', node('hu-border').apiUrl, '--before', '2100-01-01'],
+      {
+        MOSAIC_TOKEN: tokens['hu-border']!['admin']!,
+      },
+    );
+    expect(purged.code, purged.err).toBe(0);
+    expect(purged.out).toMatch(/^purged [1-9]\d* event bodies/);
     const after = await api('hu-border', 'auditor', 'GET', '/api/v1/audit/verify');
     expect(after.body).toMatchObject({ ok: true });
     expect(after.body['purgedBodies']).toBeGreaterThan(0);

@@ -155,3 +155,35 @@ export const auditReconcile: Command = {
     return r.issues.length === 0 ? 0 : 1;
   },
 };
+
+export const auditPurge: Command = {
+  path: ['audit', 'purge'],
+  summary:
+    "Drop the bodies (personal data) of ledger events recorded before a date, through the node's API " +
+    '(role admin, token in $MOSAIC_TOKEN). The tree stays verifiable and the purge is itself logged.',
+  options: {
+    api: { type: 'string', description: 'the node API base URL', required: true },
+    before: {
+      type: 'string',
+      description: 'ISO date or instant: bodies recorded before it are dropped',
+      required: true,
+    },
+  },
+  async run(args, io) {
+    const token = io.env['MOSAIC_TOKEN'];
+    if (!token)
+      throw new MosaicError('MOSAIC_ERR_CLI_USAGE', { detail: 'set MOSAIC_TOKEN to an admin token' });
+    const res = await fetch(`${str(args, 'api').replace(/\/$/, '')}/api/v1/audit/purge`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ before: str(args, 'before') }),
+    });
+    const body = (await res.json()) as { purged?: number; code?: string };
+    if (res.status !== 200) {
+      io.err(`error: ${body.code ?? res.status}`);
+      return 1;
+    }
+    io.out(`purged ${body.purged} event bodies recorded before ${str(args, 'before')}`);
+    return 0;
+  },
+};
