@@ -163,6 +163,29 @@ describe('the policy engine and the data connector inside the peer pipeline', ()
     }
   });
 
+  it('screens a list against the dataset with the same matching (mosaic screen)', async () => {
+    const config = join(fed.nodeDirs.get('hu-border')!, 'mosaic.yaml');
+    const output = join(fed.root, 'matches.csv');
+    const r = await cliOk([
+      'screen',
+      '--config',
+      config,
+      '--dataset',
+      'persons',
+      '--input',
+      join(FIXTURES, 'screen-list.csv'),
+      '--mapping',
+      join(FIXTURES, 'screen-list.mapping.yaml'),
+      '--output',
+      output,
+    ]);
+    expect(r).toMatch(/^2 rows screened, 1 with a match/);
+    const csv = readFileSync(output, 'utf8').trim().split('\n');
+    expect(csv).toHaveLength(2);
+    expect(csv[1]).toContain('HU-P-3');
+    expect(csv[1]).toContain('W-1');
+  });
+
   it('runs policy check, test and explain against the node (CLI)', async () => {
     const config = join(fed.nodeDirs.get('hu-border')!, 'mosaic.yaml');
     const check = await cliOk(['policy', 'check', policyDir, '--config', config]);
