@@ -1,0 +1,25 @@
+/**
+ * A Mosaic node in its own process for benchmarks: `node _node-server.js NODE_DIR`. Starts from the node's
+ * configuration (data, policies and ledger as configured) on ports the OS picks, prints one JSON line with
+ * its URLs, and serves until SIGTERM.
+ */
+import { join } from 'node:path';
+import { loadNodeConfig } from '../gateway/config/load.js';
+import { silentLogger } from '../gateway/log.js';
+import { MosaicNode } from '../gateway/node/node.js';
+
+const [nodeDir] = process.argv.slice(2) as [string];
+const config = loadNodeConfig(join(nodeDir, 'mosaic.yaml'));
+const node = await MosaicNode.start(
+  { ...config, listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } } },
+  { logger: silentLogger },
+);
+process.stdout.write(
+  `${JSON.stringify({ url: node.peerUrl, api: node.apiUrl, agency: config.agency.id })}\n`,
+);
+process.once('SIGTERM', () => {
+  node.stop().then(() => process.exit(0));
+});
+process.on('SIGHUP', () => {
+  node.reload().catch(() => undefined);
+});

@@ -1,0 +1,126 @@
+/**
+ * bench/peer-query: the full responder pipeline — signature checks, policy, fuzzy person match against 100,000
+ * records, durable audit append (synchronous=FULL, group commit, a checkpoint per commit), signed response —
+ * over keep-alive mTLS, next to a bare express-over-mTLS JSON echo measured in the same run. Rounds alternate.
+ */
+import { readFileSync } from 'node:fs';
+import { Agent } from 'node:https';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { loadNodeConfig } from '../gateway/config/load.js';
+import { silentLogger } from '../gateway/log.js';
+import { MosaicNode } from '../gateway/node/node.js';
+import { startChild, stopChild } from './lib/child.js';
+import { createBenchFederation } from './lib/federation.js';
+import { runLoad } from './lib/load.js';
+import { fuzzyQueries, provisionResponder } from './lib/responder.js';
+import { median, percentile, round } from './lib/stats.js';
+
+const RECORDS = Number(process.env['MOSAIC_BENCH_RECORDS'] ?? 100_000);
+const ROUNDS = Number(process.env['MOSAIC_BENCH_ROUNDS'] ?? 3);
+const SECONDS = Number(process.env['MOSAIC_BENCH_SECONDS'] ?? 5);
+const CONNECTIONS = 32;
+const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
+
+const fed = createBenchFederation(['requester', 'responder']);
+try {
+  const { importRps } = provisionResponder(fed.nodeDir('responder'), RECORDS);
+  console.log(`imported ${RECORDS} persons at ${Math.round(importRps)} records/s`);
+  const requesterDir = fed.nodeDir('requester');
+  const agent = () =>
+    new Agent({
+      keepAlive: true,
+      maxSockets: CONNECTIONS,
+      key: readFileSync(join(requesterDir, 'tls/key.pem')),
+      cert: readFileSync(join(requesterDir, 'tls/cert.pem')),
+      ca: readFileSync(join(requesterDir, 'federation/ca.pem')),
+      checkServerIdentity: () => undefined,
+      minVersion: 'TLSv1.3',
+    });
+  const mosaic = await startChild(here('./_node-server.js'), [fed.nodeDir('responder')]);
+  const baseline = await startChild(here('./_peer-envelope-server.js'), [
+    'baseline',
+    fed.nodeDir('responder'),
+  ]);
+  fed.setEndpoint('responder', mosaic.info['url']!);
+  fed.publish();
+  const requester = await MosaicNode.start(
+    {
+      ...loadNodeConfig(join(requesterDir, 'mosaic.yaml')),
+      listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } },
+    },
+    { logger: silentLogger },
+  );
+  const selectors = fuzzyQueries(RECORDS, 2000);
+  const input = (i: number) => ({
+    purpose: 'trafficking-investigation',
+    legalBasis: 'Council Framework Decision 2006/960/JHA',
+    caseRef: 'BENCH-2',
+    requester: { id: 'officer-bench', role: 'analyst' as const },
+    subject: { kind: 'person' as const, selectors: selectors[i % selectors.length]! },
+    granularity: 'summary' as const,
+    datasets: ['persons'],
+  });
+  // A warm-up pass: the first queries after start read the database from disk.
+  // It also checks the work is real: the policy permits and the fuzzy queries find their persons.
+  let found = 0;
+  for (let i = 0; i < 200; i++) {
+    const a = await requester.client.query('responder', input(i));
+    if (a.response.decision.effect !== 'permit') throw new Error(`denied: ${a.response.decision.reasonCode}`);
+    if ((a.response.results[0]?.hits?.length ?? 0) > 0) found++;
+  }
+  if (found < 150) throw new Error(`only ${found} of 200 fuzzy queries found their person`);
+  console.log(`warm-up: ${found} of 200 fuzzy queries found their person`);
+  const echoBody = JSON.stringify(requester.client.signQuery('responder', input(0)).claims);
+
+  const mosaicRps: number[] = [];
+  const baselineRps: number[] = [];
+  const lat: number[] = [];
+  let errors = 0;
+  for (let r = 0; r < ROUNDS; r++) {
+    const base = await runLoad({
+      url: `${baseline.info['url']}/echo`,
+      agent: agent(),
+      contentType: 'application/json',
+      body: () => echoBody,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    baselineRps.push(base.rps);
+    errors += base.errors;
+    const tokens = Array.from(
+      { length: 6000 * SECONDS },
+      (_, i) => requester.client.signQuery('responder', input(i)).token,
+    );
+    const m = await runLoad({
+      url: `${mosaic.info['url']}/fed/v1/queries`,
+      agent: agent(),
+      contentType: 'application/jose',
+      body: (i) => tokens[i % tokens.length]!,
+      connections: CONNECTIONS,
+      seconds: SECONDS,
+    });
+    if (m.requests > tokens.length) throw new Error('pre-signed tokens ran out');
+    mosaicRps.push(m.rps);
+    lat.push(...m.latenciesMs);
+    errors += m.errors;
+    console.log(`round ${r + 1}: baseline ${Math.round(base.rps)} rps, mosaic ${Math.round(m.rps)} rps`);
+  }
+  await requester.stop();
+  await stopChild(mosaic.child);
+  await stopChild(baseline.child);
+  if (errors > 0) throw new Error(`${errors} requests failed`);
+  const m = median(mosaicRps);
+  const b = median(baselineRps);
+  console.log(`mosaic p50 ${round(percentile(lat, 50), 2)} ms, p95 ${round(percentile(lat, 95), 2)} ms`);
+  console.log(
+    JSON.stringify({
+      bench: 'peer-query',
+      mosaic_rps: Math.round(m),
+      baseline_rps: Math.round(b),
+      ratio: round(m / b),
+    }),
+  );
+} finally {
+  fed.cleanup();
+}
