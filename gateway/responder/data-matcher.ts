@@ -38,7 +38,7 @@ export function dataMatcher(connector: Connector, refs: HitRefStore): MatchPort<
           out.push({
             dataset: d.dataset,
             decision: d.decision,
-            hits: passing.map((h) => toHit(h, grant, q, refs)),
+            hits: toHits(passing, grant, q, refs),
           });
         }
       }
@@ -47,19 +47,25 @@ export function dataMatcher(connector: Connector, refs: HitRefStore): MatchPort<
   };
 }
 
-function toHit(h: MatchHit, grant: Decision, q: VerifiedQuery, refs: HitRefStore): Hit {
-  const ref = refs.issue({
-    peer: q.peer.agencyId,
-    dataset: h.ref.dataset,
-    recordId: h.ref.id,
-    queryJti: q.claims.jti,
-    purpose: q.claims.purpose,
-    caseRef: q.claims.caseRef,
-    granted: grant.granted ?? 'exists',
-    subjectKind: q.claims.subject.kind,
-    selectors: Object.keys(q.claims.subject.selectors),
-    createdAt: q.now,
-  });
+function toHits(hits: readonly MatchHit[], grant: Decision, q: VerifiedQuery, refs: HitRefStore): Hit[] {
+  const issued = refs.issueMany(
+    hits.map((h) => ({
+      peer: q.peer.agencyId,
+      dataset: h.ref.dataset,
+      recordId: h.ref.id,
+      queryJti: q.claims.jti,
+      purpose: q.claims.purpose,
+      caseRef: q.claims.caseRef,
+      granted: grant.granted ?? 'exists',
+      subjectKind: q.claims.subject.kind,
+      selectors: Object.keys(q.claims.subject.selectors),
+      createdAt: q.now,
+    })),
+  );
+  return hits.map((h, i) => toHit(h, grant, issued[i]!));
+}
+
+function toHit(h: MatchHit, grant: Decision, ref: string): Hit {
   return {
     ref,
     score: Number(h.score.toFixed(4)),

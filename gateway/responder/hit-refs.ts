@@ -27,8 +27,10 @@ export class HitRefStore {
     [string, string, string, string, string, string, string, string, string, string, number]
   >;
   readonly #get: Database.Statement<[string, string]>;
+  readonly #db: Database.Database;
 
   constructor(db: Database.Database) {
+    this.#db = db;
     db.exec(`CREATE TABLE IF NOT EXISTS hit_refs (
       ref TEXT PRIMARY KEY, peer TEXT NOT NULL, dataset TEXT NOT NULL, record_id TEXT NOT NULL,
       query_jti TEXT NOT NULL, purpose TEXT NOT NULL, case_ref TEXT NOT NULL, granted TEXT NOT NULL,
@@ -60,6 +62,12 @@ export class HitRefStore {
       e.createdAt,
     );
     return ref;
+  }
+
+  /** Issue references for all the hits of one answer in one transaction (one commit, not one per hit). */
+  issueMany(entries: readonly Omit<HitRefEntry, 'ref'>[]): string[] {
+    if (entries.length === 0) return [];
+    return this.#db.transaction(() => entries.map((e) => this.issue(e)))();
   }
 
   /** The entry behind a reference, only for the peer it was issued to. */
