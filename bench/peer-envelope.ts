@@ -1,12 +1,3 @@
-/**
- * bench/peer-envelope: signed mTLS query round trips per second over keep-alive connections through the real
- * responder pipeline (TLS identity → JWS verify → binding → freshness → replay store → schema → decision
- * permitting → signed response; no data, no ledger: the envelope alone), next to a bare express-over-mTLS JSON
- * echo measured in the same run.
- * Rounds alternate baseline and Mosaic so drift on this shared machine hits both alike; medians are reported.
- */
-import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadNodeConfig } from '../gateway/config/load.js';
@@ -14,7 +5,7 @@ import { silentLogger } from '../gateway/log.js';
 import { MosaicNode } from '../gateway/node/node.js';
 import { startChild, stopChild } from './lib/child.js';
 import { createBenchFederation } from './lib/federation.js';
-import { runLoad } from './lib/load.js';
+import { mtlsAgent, runLoad } from './lib/load.js';
 import { median, percentile, round } from './lib/stats.js';
 
 const ROUNDS = Number(process.env['MOSAIC_BENCH_ROUNDS'] ?? 3);
@@ -25,16 +16,7 @@ const server = fileURLToPath(new URL('./_peer-envelope-server.js', import.meta.u
 const fed = createBenchFederation(['requester', 'responder']);
 try {
   const requesterDir = fed.nodeDir('requester');
-  const agent = () =>
-    new Agent({
-      keepAlive: true,
-      maxSockets: CONNECTIONS,
-      key: readFileSync(join(requesterDir, 'tls/key.pem')),
-      cert: readFileSync(join(requesterDir, 'tls/cert.pem')),
-      ca: readFileSync(join(requesterDir, 'federation/ca.pem')),
-      checkServerIdentity: () => undefined,
-      minVersion: 'TLSv1.3',
-    });
+  const agent = () => mtlsAgent(requesterDir, CONNECTIONS);
 
   const mosaicServer = await startChild(server, ['mosaic', fed.nodeDir('responder')]);
   const baselineServer = await startChild(server, ['baseline', fed.nodeDir('responder')]);

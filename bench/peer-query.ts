@@ -1,10 +1,3 @@
-/**
- * bench/peer-query: the full responder pipeline — signature checks, policy, fuzzy person match against 100,000
- * records, durable audit append (synchronous=FULL, group commit, a checkpoint per commit), signed response —
- * over keep-alive mTLS, next to a bare express-over-mTLS JSON echo measured in the same run. Rounds alternate.
- */
-import { readFileSync } from 'node:fs';
-import { Agent } from 'node:https';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadNodeConfig } from '../gateway/config/load.js';
@@ -12,7 +5,7 @@ import { silentLogger } from '../gateway/log.js';
 import { MosaicNode } from '../gateway/node/node.js';
 import { startChild, stopChild } from './lib/child.js';
 import { createBenchFederation } from './lib/federation.js';
-import { runLoad } from './lib/load.js';
+import { mtlsAgent, runLoad } from './lib/load.js';
 import { fuzzyQueries, provisionResponder } from './lib/responder.js';
 import { median, percentile, round } from './lib/stats.js';
 
@@ -27,16 +20,7 @@ try {
   const { importRps } = provisionResponder(fed.nodeDir('responder'), RECORDS);
   console.log(`imported ${RECORDS} persons at ${Math.round(importRps)} records/s`);
   const requesterDir = fed.nodeDir('requester');
-  const agent = () =>
-    new Agent({
-      keepAlive: true,
-      maxSockets: CONNECTIONS,
-      key: readFileSync(join(requesterDir, 'tls/key.pem')),
-      cert: readFileSync(join(requesterDir, 'tls/cert.pem')),
-      ca: readFileSync(join(requesterDir, 'federation/ca.pem')),
-      checkServerIdentity: () => undefined,
-      minVersion: 'TLSv1.3',
-    });
+  const agent = () => mtlsAgent(requesterDir, CONNECTIONS);
   const mosaic = await startChild(here('./_node-server.js'), [fed.nodeDir('responder')]);
   const baseline = await startChild(here('./_peer-envelope-server.js'), [
     'baseline',

@@ -1,4 +1,6 @@
-import { type Agent, request } from 'node:https';
+import { readFileSync } from 'node:fs';
+import { Agent, request } from 'node:https';
+import { join } from 'node:path';
 
 export interface LoadResult {
   readonly requests: number;
@@ -62,4 +64,17 @@ export async function runLoad(o: {
   );
   const seconds = (performance.now() - start) / 1000;
   return { requests: done, errors, seconds, rps: done / seconds, latenciesMs };
+}
+
+/** A keep-alive mTLS agent presenting a bench node's certificate (the host name is not checked: pins are). */
+export function mtlsAgent(nodeDir: string, connections: number): Agent {
+  return new Agent({
+    keepAlive: true,
+    maxSockets: connections,
+    key: readFileSync(join(nodeDir, 'tls/key.pem')),
+    cert: readFileSync(join(nodeDir, 'tls/cert.pem')),
+    ca: readFileSync(join(nodeDir, 'federation/ca.pem')),
+    checkServerIdentity: () => undefined,
+    minVersion: 'TLSv1.3',
+  });
 }

@@ -7,6 +7,7 @@ import {
   SUBJECT_KINDS,
   type Granularity,
   type SubjectKind,
+  receiptSchema,
 } from './common.js';
 
 /**
@@ -120,21 +121,7 @@ const responseProps: Props = {
   granted: grantedOrNull,
   releasedDigest: { ...digest, description: 'Digest of the released results, not the results themselves.' },
 };
-const receipt = {
-  anyOf: [
-    { type: 'null' },
-    {
-      type: 'object',
-      additionalProperties: false,
-      required: ['leafIndex', 'checkpoint'],
-      properties: {
-        leafIndex: { type: 'integer', minimum: 0 },
-        leafHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-        checkpoint: { type: 'string', maxLength: 8192 },
-      },
-    },
-  ],
-} as const;
+const receipt = receiptSchema;
 const disclosureProps: Props = {
   disclosureId: jti,
   hitRef,

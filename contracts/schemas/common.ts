@@ -98,3 +98,34 @@ export const subject = {
     ]),
   ],
 } as const;
+
+/** `cnf` (RFC 8705 §3.1): the SHA-256 thumbprint of the DER certificate a signed request must arrive with. */
+export const certificateBinding = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['x5t#S256'],
+  properties: { 'x5t#S256': base64urlSha256 },
+} as const;
+
+/** A message id: at least 128 random bits, base64url. */
+export const messageId = { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' } as const;
+
+/** W3C Trace Context `traceparent`, version 00. */
+export const traceparent = { type: 'string', pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' } as const;
+
+/** A responder's audit receipt: the ledger leaf of the exchange and a signed checkpoint (or null: no ledger). */
+export const receiptSchema = {
+  anyOf: [
+    { type: 'null' },
+    {
+      type: 'object',
+      additionalProperties: false,
+      required: ['leafIndex', 'checkpoint'],
+      properties: {
+        leafIndex: { type: 'integer', minimum: 0 },
+        leafHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        checkpoint: { type: 'string', maxLength: 8192 },
+      },
+    },
+  ],
+} as const;

@@ -1,4 +1,13 @@
-import { agencyId, base64urlSha256, digest, epochSeconds, identifier, shortText } from './common.js';
+import {
+  agencyId,
+  certificateBinding,
+  digest,
+  epochSeconds,
+  identifier,
+  messageId,
+  shortText,
+  traceparent,
+} from './common.js';
 
 export const URGENCIES = ['urgent', 'standard', 'non-urgent'] as const;
 export type Urgency = (typeof URGENCIES)[number];
@@ -6,7 +15,7 @@ export type Urgency = (typeof URGENCIES)[number];
 const ref = { type: 'string', pattern: '^[A-Za-z0-9_-]{16,128}$' } as const;
 const caseRef = { type: 'string', pattern: '^[A-Za-z0-9][A-Za-z0-9/._-]{0,127}$' } as const;
 const justification = { type: 'string', minLength: 10, maxLength: 2000 } as const;
-const jti = { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' } as const;
+const jti = messageId;
 
 /** `POST /api/v1/disclosures`: an analyst asks the owner of a hit for the full record (step 2). */
 export const disclosureRequestSchema = {
@@ -51,12 +60,7 @@ export const disclosureClaimsSchema = {
     iat: epochSeconds,
     exp: epochSeconds,
     jti,
-    cnf: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['x5t#S256'],
-      properties: { 'x5t#S256': base64urlSha256 },
-    },
+    cnf: certificateBinding,
     ref,
     caseRef,
     purpose: identifier,
@@ -72,7 +76,7 @@ export const disclosureClaimsSchema = {
         role: { enum: ['analyst'] },
       },
     },
-    traceparent: { type: 'string', pattern: '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' },
+    traceparent,
   },
 } as const;
 

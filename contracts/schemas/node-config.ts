@@ -93,10 +93,14 @@ export const nodeConfigSchema = {
       type: 'object',
       additionalProperties: false,
       required: ['logKey', 'witnessKey'],
-      description: 'The tamper-evident audit ledger (docs/audit.md). Every exchange is recorded before it is answered.',
+      description:
+        'The tamper-evident audit ledger (docs/audit.md). Every exchange is recorded before it is answered.',
       properties: {
         logKey: { ...filePath, description: 'Ed25519 key (PKCS#8 PEM) that signs the log checkpoints.' },
-        witnessKey: { ...filePath, description: 'Ed25519 key (PKCS#8 PEM) with which this node cosigns peers’ checkpoints.' },
+        witnessKey: {
+          ...filePath,
+          description: 'Ed25519 key (PKCS#8 PEM) with which this node cosigns peers’ checkpoints.',
+        },
         checkpointEvery: { type: 'integer', minimum: 1, maximum: 1000000, default: 256 },
         checkpointIntervalMs: { type: 'integer', minimum: 0, maximum: 3600000, default: 1000 },
         cosignIntervalSeconds: {
@@ -106,7 +110,11 @@ export const nodeConfigSchema = {
           default: 60,
           description: 'How often to ask peers to cosign the latest checkpoint (0: only on demand).',
         },
-        maxDatabaseBytes: { type: 'integer', minimum: 65536, description: 'A disk budget for the ledger file.' },
+        maxDatabaseBytes: {
+          type: 'integer',
+          minimum: 65536,
+          description: 'A disk budget for the ledger file.',
+        },
       },
     },
     oidc: {

@@ -1,4 +1,12 @@
-import { agencyId, digest, epochSeconds, granularity, identifier } from './common.js';
+import {
+  agencyId,
+  digest,
+  epochSeconds,
+  granularity,
+  identifier,
+  messageId,
+  receiptSchema,
+} from './common.js';
 
 const decision = {
   type: 'object',
@@ -39,8 +47,8 @@ export const responseClaimsSchema = {
     iss: agencyId,
     aud: agencyId,
     iat: epochSeconds,
-    jti: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' },
-    queryJti: { type: 'string', pattern: '^[A-Za-z0-9_-]{22,64}$' },
+    jti: messageId,
+    queryJti: messageId,
     queryDigest: { ...digest, description: 'SHA-256 of the exact compact JWS of the query.' },
     decision: {
       ...decision,
@@ -62,20 +70,6 @@ export const responseClaimsSchema = {
         },
       },
     },
-    receipt: {
-      anyOf: [
-        { type: 'null' },
-        {
-          type: 'object',
-          additionalProperties: false,
-          required: ['leafIndex', 'checkpoint'],
-          properties: {
-            leafIndex: { type: 'integer', minimum: 0 },
-            leafHash: { type: 'string', pattern: '^[0-9a-f]{64}$' },
-            checkpoint: { type: 'string', maxLength: 8192 },
-          },
-        },
-      ],
-    },
+    receipt: receiptSchema,
   },
 } as const;

@@ -45,7 +45,8 @@ export const trustListSchema = {
           witnessKey: {
             type: 'string',
             maxLength: 512,
-            description: 'C2SP verifier key (cosignature/v1) with which this member cosigns peers’ checkpoints.',
+            description:
+              'C2SP verifier key (cosignature/v1) with which this member cosigns peers’ checkpoints.',
           },
           validFrom: { type: 'string', format: 'date-time' },
           validUntil: { type: 'string', format: 'date-time' },
