@@ -9,7 +9,7 @@ import { type Connector, openSqliteConnector } from '../../connectors/index.js';
 import { contextFromTrustList, PolicyHolder, type PolicyOfficerJwk } from '../../policies/index.js';
 import { createApiApp } from '../api/app.js';
 import { type AuditLedger, openLedger } from '../../audit/index.js';
-import { formatIssues } from '../config/load.js';
+import { formatIssues, loadNodeConfig } from '../config/load.js';
 import { logOrigin, logSigner, witnessSigner } from '../ledger/keys.js';
 import { LedgerAudit } from '../ledger/ledger-audit.js';
 import { LedgerService } from '../ledger/service.js';
@@ -58,6 +58,8 @@ export interface NodeDeps {
   readonly matcher?: MatchPort;
   readonly audit?: AuditPort;
   readonly outboundAudit?: OutboundAuditPort;
+  /** The configuration file the node was started from; SIGHUP re-reads and re-validates it. */
+  readonly configPath?: string;
   readonly disclosureAudit?: DisclosureAuditPort;
   /** Extra member-only endpoints on the peer listener. */
   readonly peerRoutes?: readonly PeerRoute[];
@@ -68,7 +70,9 @@ export interface NodeDeps {
  * client. Construction validates everything it loads; `start` binds the listeners.
  */
 export class MosaicNode {
-  readonly config: NodeConfig;
+  #config: NodeConfig;
+  /** The configuration file, when the node was started from one: SIGHUP re-reads it. */
+  readonly #configPath: string | undefined;
   readonly trust: TrustStore;
   readonly client: PeerClient;
   #identity: NodeIdentity;
@@ -98,7 +102,8 @@ export class MosaicNode {
   #stopping = false;
 
   private constructor(config: NodeConfig, deps: NodeDeps) {
-    this.config = config;
+    this.#config = config;
+    this.#configPath = deps.configPath;
     this.#clock = deps.clock ?? Date.now;
     this.logger = deps.logger ?? createLogger({ base: { agency: config.agency.id } });
     this.#identity = loadIdentity(config);
@@ -404,6 +409,24 @@ export class MosaicNode {
     };
   }
 
+  get config(): NodeConfig {
+    return this.#config;
+  }
+
+  /**
+   * Take a re-read configuration: key and certificate files, trust-list source and policies apply now; the
+   * listeners, data and ledger locations and protocol limits need a restart, and the log says so.
+   */
+  #adoptConfig(next: NodeConfig): 'reloaded' {
+    const old = this.#config;
+    const fixed = ['agency', 'listen', 'dataDir', 'data', 'audit', 'protocol', 'oidc', 'telemetry'] as const;
+    const restart = fixed.filter((k) => JSON.stringify(next[k]) !== JSON.stringify(old[k]));
+    if (restart.length > 0)
+      this.logger.warn('configuration changes that need a restart', { keys: restart.join(',') });
+    this.#config = { ...next, ...Object.fromEntries(fixed.map((k) => [k, old[k]])) } as NodeConfig;
+    return 'reloaded';
+  }
+
   /** The key this node signs with now. */
   get signingKey(): SigningKey {
     return this.#identity.signingKey;
@@ -418,10 +441,25 @@ export class MosaicNode {
    * material applies to new connections (setSecureContext); anything invalid is refused and the old stays.
    */
   async reload(): Promise<{
+    config?: 'reloaded' | string;
     identity: 'reloaded' | string;
     trustList: 'reloaded' | 'unchanged' | string;
     policies: Awaited<ReturnType<MosaicNode['reloadPolicies']>>;
   }> {
+    let config: string | undefined;
+    if (this.#configPath !== undefined) {
+      try {
+        config = this.#adoptConfig(loadNodeConfig(this.#configPath));
+      } catch (err) {
+        // An invalid file changes nothing: not the configuration, not the keys, not the trust list, not the policies.
+        const code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
+        this.logger.error('configuration reload refused; everything stays as it was', {
+          code,
+          problems: isMosaicError(err) ? formatIssues(err.issues) : String(err),
+        });
+        return { config: code, identity: 'unchanged', trustList: 'unchanged', policies: 'unchanged' };
+      }
+    }
     let identity: string;
     try {
       const next = loadIdentity(this.config);
@@ -462,8 +500,8 @@ export class MosaicNode {
       trustList = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
     }
     const policies = await this.reloadPolicies();
-    this.logger.info('reload', { identity, trustList, policies });
-    return { identity, trustList, policies };
+    this.logger.info('reload', { config: config ?? null, identity, trustList, policies });
+    return { ...(config === undefined ? {} : { config }), identity, trustList, policies };
   }
 
   get peerUrl(): string {

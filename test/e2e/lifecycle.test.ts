@@ -44,7 +44,9 @@ describe('node lifecycle: reload, key rotation, graceful stop', () => {
       { id: 'hu-border', country: 'HU' },
     ]);
     nodes = await startNodes(fed, (id) =>
-      id === 'hu-border' ? { decisions: maybeSlow, clock: huClock } : {},
+      id === 'hu-border'
+        ? { decisions: maybeSlow, clock: huClock, configPath: join(fed.nodeDirs.get(id)!, 'mosaic.yaml') }
+        : {},
     );
   });
 
@@ -114,8 +116,8 @@ describe('node lifecycle: reload, key rotation, graceful stop', () => {
       fed.fedDir,
       '--agency',
       'ro-police',
-      '--drop-key',
-      oldKid,
+      // `=`: a kid may start with '-', which would otherwise read as an option.
+      `--drop-key=${oldKid}`,
     ]);
     await cliOk(['federation', 'publish', '--dir', fed.fedDir]);
     for (const n of nodes.values()) await n.reloadTrustList();
@@ -137,6 +139,26 @@ describe('node lifecycle: reload, key rotation, graceful stop', () => {
     } finally {
       copyFileSync(`${certPath}.bak`, certPath);
     }
+  });
+
+  it('re-reads its configuration on reload, and refuses a broken one without changing anything', async () => {
+    const path = join(fed.nodeDirs.get('hu-border')!, 'mosaic.yaml');
+    const good = readFileSync(path, 'utf8');
+    writeFileSync(path, good.replace('clockToleranceSeconds: 30', 'clockToleranceSeconds: "soon"'));
+    try {
+      const r = await b().reload();
+      expect(r).toEqual({
+        config: 'MOSAIC_ERR_CONFIG_INVALID',
+        identity: 'unchanged',
+        trustList: 'unchanged',
+        policies: 'unchanged',
+      });
+      expect((await a().client.query('hu-border', QUERY)).response.iss).toBe('hu-border');
+    } finally {
+      writeFileSync(path, good);
+    }
+    expect(await b().reload()).toMatchObject({ config: 'reloaded', identity: 'reloaded' });
+    expect((await a().client.query('hu-border', QUERY)).response.iss).toBe('hu-border');
   });
 
   it('checks every peer (mosaic peers check) and flags clock skew beyond tolerance', async () => {

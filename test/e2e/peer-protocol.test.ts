@@ -464,8 +464,8 @@ describe('signed mTLS peer protocol between three real nodes', () => {
       fed.fedDir,
       '--agency',
       'ro-police',
-      '--drop-key',
-      oldKey.kid,
+      // `=`: a kid may start with '-', which would otherwise read as an option.
+      `--drop-key=${oldKey.kid}`,
     ]);
     await cliOk(['federation', 'publish', '--dir', fed.fedDir]);
     for (const n of nodes.values()) await n.reloadTrustList();

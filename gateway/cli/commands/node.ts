@@ -55,7 +55,7 @@ export const nodeStart: Command = {
           otlpEndpoint: config.telemetry.otlpEndpoint,
         })
       : undefined;
-    const node = await MosaicNode.start(config);
+    const node = await MosaicNode.start(config, { configPath: str(args, 'config') });
     io.out(
       JSON.stringify({
         event: 'listening',
