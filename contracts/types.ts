@@ -162,6 +162,7 @@ export interface NodeConfig {
     maxQueryLifetimeSeconds: number;
     maxBodyBytes: number;
     requestTimeoutMs: number;
+    rateLimit: { perSecond: number; burst: number };
   };
 }
 

@@ -164,6 +164,16 @@ export const nodeConfigSchema = {
         maxQueryLifetimeSeconds: { type: 'integer', minimum: 5, maximum: 3600, default: 120 },
         maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 10485760, default: 65536 },
         requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
+        rateLimit: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description: 'Per-peer token bucket on the peer listener.',
+          properties: {
+            perSecond: { type: 'number', exclusiveMinimum: 0, maximum: 100000, default: 500 },
+            burst: { type: 'integer', minimum: 1, maximum: 1000000, default: 1000 },
+          },
+        },
       },
     },
   },

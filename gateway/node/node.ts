@@ -34,6 +34,7 @@ import {
   noData,
 } from '../peer/ports.js';
 import { createQueryPipeline } from '../peer/query-pipeline.js';
+import { RateLimiter } from '../peer/rate-limit.js';
 import { ReplayStore } from '../peer/replay-store.js';
 import { createPeerServer, type PeerRoute } from '../peer/server.js';
 import { fetchTrustList } from '../trust/source.js';
@@ -92,6 +93,7 @@ export class MosaicNode {
   readonly ledgerService: LedgerService;
   readonly disclosureRequests: DisclosureRequests;
   readonly #replay: ReplayStore;
+  readonly #rateLimiter: RateLimiter;
   readonly #clock: () => number;
   readonly #peerServer: HttpsServer;
   #api: HttpServer | undefined;
@@ -146,6 +148,11 @@ export class MosaicNode {
     this.metrics = createNodeMetrics();
     this.quotas = new QuotaStore(this.db);
     this.#replay = new ReplayStore(this.db);
+    this.#rateLimiter = new RateLimiter(
+      config.protocol.rateLimit.perSecond,
+      config.protocol.rateLimit.burst,
+      this.#clock,
+    );
     this.hitRefs = new HitRefStore(this.db);
     if (config.data) mkdirSync(dirname(config.data.path), { recursive: true, mode: 0o700 });
     this.connector = config.data ? openSqliteConnector(config.data.path) : undefined;
@@ -166,6 +173,7 @@ export class MosaicNode {
       self: config.agency.id,
       trust: this.trust,
       replay: this.#replay,
+      // No rate limiter here: the peer route in front of the desk already takes the request's token.
       protocol: config.protocol,
       signer: () => this.#identity.signingKey,
       hitRefs: this.hitRefs,
@@ -183,6 +191,7 @@ export class MosaicNode {
       self: config.agency.id,
       trust: this.trust,
       replay: this.#replay,
+      rateLimiter: this.#rateLimiter,
       signer: () => this.#identity.signingKey,
       decisions: decisions as DecisionPort,
       matcher: matcher as MatchPort,
@@ -199,6 +208,7 @@ export class MosaicNode {
         ...this.ledgerService.peerRoutes(),
       ],
       trust: this.trust,
+      rateLimiter: this.#rateLimiter,
       audit,
       maxBodyBytes: config.protocol.maxBodyBytes,
       requestTimeoutMs: config.protocol.requestTimeoutMs,

@@ -22,6 +22,7 @@ import { tracer } from '../tracing.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { PeerIdentity } from './identity.js';
 import type { AuditPort, DecisionPort, MatchPort, QueryDecision, VerifiedQuery } from './ports.js';
+import type { RateLimiter } from './rate-limit.js';
 import type { ReplayStore } from './replay-store.js';
 
 /** The state of one exchange as it moves through the steps; each step fills in what it established. */
@@ -56,6 +57,8 @@ export interface Envelope {
 
 export interface EnvelopeDeps {
   readonly self: string;
+  /** Per-peer rate limit, checked right after the TLS identity (before any signature work). */
+  readonly rateLimiter?: RateLimiter;
   readonly trust: TrustStore;
   readonly replay: ReplayStore;
   readonly protocol: { readonly clockToleranceSeconds: number; readonly maxQueryLifetimeSeconds: number };
@@ -71,6 +74,11 @@ export function envelopeSteps<E extends Envelope>(deps: EnvelopeDeps, typ: JwsTy
 
   function authenticatePeer(ex: E): void {
     ex.peer = authenticateMember(ex.identity, trust, ex.now);
+    if (deps.rateLimiter && !deps.rateLimiter.take(ex.peer.agencyId)) {
+      throw new MosaicError('MOSAIC_ERR_REQUEST_RATE_LIMITED', {
+        detail: String(deps.rateLimiter.retryAfter(ex.peer.agencyId)),
+      });
+    }
   }
 
   function verifySignature(ex: E): void {

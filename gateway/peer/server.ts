@@ -10,6 +10,7 @@ import { mediaType, readBody, sendJose, sendJson, sendProblem } from './http.js'
 import { type PeerIdentity, peerIdentityOf } from './identity.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { AuditPort } from './ports.js';
+import type { RateLimiter } from './rate-limit.js';
 import { authenticateMember, type Exchange, runPipeline, type Step } from './query-pipeline.js';
 
 /** An authenticated request to one of the other `/fed/v1/` endpoints (status, audit proofs, witness, …). */
@@ -44,6 +45,7 @@ export interface PeerServerOptions {
   readonly steps: readonly Step[];
   readonly routes: readonly PeerRoute[];
   readonly trust: TrustStore;
+  readonly rateLimiter?: RateLimiter;
   readonly audit: AuditPort;
   readonly maxBodyBytes: number;
   readonly requestTimeoutMs: number;
@@ -64,6 +66,13 @@ export interface PeerServerOptions {
  * certificate. Plain node:https rather than express: the envelope is one route, and express would cost more
  * per request than the whole signature check (perf-limits §4).
  */
+/** `Retry-After` on a rate-limit refusal, in seconds (RFC 9110 §10.2.3). */
+function retryAfter(res: ServerResponse, err: unknown): void {
+  if (isMosaicError(err) && err.code === 'MOSAIC_ERR_REQUEST_RATE_LIMITED' && !res.headersSent) {
+    res.setHeader('retry-after', String(Math.max(1, Number(err.detail) || 1)));
+  }
+}
+
 export function createPeerServer(opts: PeerServerOptions): Server {
   const server = createServer(
     {
@@ -140,6 +149,7 @@ export function createPeerServer(opts: PeerServerOptions): Server {
       sendJose(res, 200, ex.response!);
       opts.metrics.queriesIn.inc({ peer: ex.peer!.agencyId, decision: ex.decision!.overall.effect });
     } catch (err) {
+      retryAfter(res, err);
       const problem = sendProblem(res, err, traceId);
       const code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
       const fields = {
@@ -151,6 +161,8 @@ export function createPeerServer(opts: PeerServerOptions): Server {
       opts.metrics.refusalsIn.inc({ code });
       if (problem.status >= 500) opts.logger.error('query failed', fields);
       else opts.logger.info('query refused', fields);
+      // A flood must not write the ledger: rate-limit refusals are counted and logged, not recorded.
+      if (code === 'MOSAIC_ERR_REQUEST_RATE_LIMITED') return;
       const jti = ex?.jws?.payload['jti'];
       await opts.audit
         .recordRejection({
@@ -169,6 +181,11 @@ export function createPeerServer(opts: PeerServerOptions): Server {
     try {
       const identity = peerIdentityOf(req.socket as TLSSocket);
       const peer = authenticateMember(identity, opts.trust, now);
+      if (opts.rateLimiter && !opts.rateLimiter.take(peer.agencyId)) {
+        throw new MosaicError('MOSAIC_ERR_REQUEST_RATE_LIMITED', {
+          detail: String(opts.rateLimiter.retryAfter(peer.agencyId)),
+        });
+      }
       let body = '';
       if (route.method === 'POST') {
         if (route.bodyType && mediaType(req) !== route.bodyType)
@@ -183,6 +200,7 @@ export function createPeerServer(opts: PeerServerOptions): Server {
       });
       res.end(reply.body);
     } catch (err) {
+      retryAfter(res, err);
       const problem = sendProblem(res, err, traceId);
       const fields = {
         traceId,

@@ -38,4 +38,8 @@ export const transportErrors = {
   MOSAIC_ERR_REQUEST_NOT_FOUND: { status: 404, message: 'No such endpoint.' },
   MOSAIC_ERR_REQUEST_METHOD: { status: 405, message: 'Method not allowed on this endpoint.' },
   MOSAIC_ERR_REQUEST_TIMEOUT: { status: 408, message: 'The request was not received in time.' },
+  MOSAIC_ERR_REQUEST_RATE_LIMITED: {
+    status: 429,
+    message: 'Too many requests from this peer; retry after the time given.',
+  },
 } as const satisfies Record<string, ErrorSpec>;

@@ -36,6 +36,7 @@ describe('node configuration', () => {
       maxQueryLifetimeSeconds: 120,
       maxBodyBytes: 65536,
       requestTimeoutMs: 10000,
+      rateLimit: { perSecond: 500, burst: 1000 },
     });
     expect(c.dataDir).toBe('/etc/mosaic/data');
     expect(Object.isFrozen(c.tls)).toBe(true);
