@@ -20,7 +20,8 @@ export class RateLimiter {
   take(key: string): boolean {
     const now = this.#clock();
     const b = this.#buckets.get(key) ?? { tokens: this.#burst, at: now };
-    b.tokens = Math.min(this.#burst, b.tokens + ((now - b.at) / 1000) * this.#rate);
+    // A clock stepped back (NTP) must not drain the bucket: elapsed time is never negative.
+    b.tokens = Math.min(this.#burst, b.tokens + (Math.max(0, now - b.at) / 1000) * this.#rate);
     b.at = now;
     this.#buckets.set(key, b);
     if (b.tokens < 1) return false;

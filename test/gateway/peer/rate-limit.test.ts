@@ -14,6 +14,16 @@ describe('per-peer token bucket', () => {
     expect([rl.take('a'), rl.take('a'), rl.take('a'), rl.take('a')]).toEqual([true, true, true, false]);
   });
 
+  it('does not drain a bucket when the clock steps back', () => {
+    let now = 1_000_000;
+    const rl = new RateLimiter(1, 2, () => now);
+    expect(rl.take('a')).toBe(true);
+    now -= 120_000;
+    expect(rl.take('a')).toBe(true);
+    now += 1000;
+    expect(rl.take('a')).toBe(true);
+  });
+
   it.each([
     [0, 1],
     [1, 0],
