@@ -167,13 +167,15 @@ export function deriveIdentifiers(
   const region = country !== undefined && /^[A-Z]{2}$/.test(country) ? country : undefined;
   const out: DerivedIdentifier[] = [];
   const seen = new Set<string>();
-  const self = SELF_FIELDS[hitKind];
+  const self = Object.hasOwn(SELF_FIELDS, hitKind) ? SELF_FIELDS[hitKind] : undefined;
   for (const field of Object.keys(fields).sort()) {
     const raw = fields[field]!;
+    // Own-property lookups only: a peer's field named `constructor` must not find Object.prototype's.
+    const own = self !== undefined && Object.hasOwn(self, field) ? self[field] : undefined;
     const spec: { reader: keyof typeof READERS; link: IdentifierLink } | undefined =
-      self?.[field] !== undefined
-        ? { reader: self[field], link: 'identifies' }
-        : hitKind === 'person' || hitKind === 'organisation'
+      own !== undefined
+        ? { reader: own, link: 'identifies' }
+        : (hitKind === 'person' || hitKind === 'organisation') && Object.hasOwn(HOLDER_FIELDS, field)
           ? HOLDER_FIELDS[field]
           : undefined;
     if (spec === undefined || (hitKind === 'organisation' && spec.link === 'works-for')) continue;
@@ -210,7 +212,7 @@ export function subjectIdentifier(
     iban: 'account',
     account: 'account',
   };
-  const kind = fieldKind[evidenceField];
+  const kind = Object.hasOwn(fieldKind, evidenceField) ? fieldKind[evidenceField] : undefined;
   if (kind === undefined || subject.kind !== kind) return undefined;
   const sel = subject.selectors;
   const str = (k: string) => (typeof sel[k] === 'string' ? sel[k] : undefined);

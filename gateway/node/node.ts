@@ -42,6 +42,7 @@ import { CaseStore } from '../search/cases.js';
 import type { OutboundAuditPort } from '../search/outbound-audit.js';
 import { searchRoutes } from '../search/routes.js';
 import { SearchService } from '../search/service.js';
+import { GraphService, graphRoutes } from '../graph/index.js';
 import { MOSAIC_VERSION } from '../version.js';
 import { createNodeMetrics, Gauge, type NodeMetrics } from '../metrics/registry.js';
 import { type LoadResult, TrustStore } from '../trust/trust-list.js';
@@ -82,6 +83,7 @@ export class MosaicNode {
   readonly users: UserStore;
   readonly cases: CaseStore;
   readonly searches: SearchService;
+  readonly graphs: GraphService;
   readonly metrics: NodeMetrics;
   readonly connector: Connector | undefined;
   readonly policies: PolicyHolder | undefined;
@@ -240,6 +242,12 @@ export class MosaicNode {
       metrics: this.metrics,
       onPeerOutcome: (peer, up) => this.#peerHealth.set(peer, up),
     });
+    this.graphs = new GraphService({
+      db: this.db,
+      searches: this.searches,
+      cases: this.cases,
+      clock: this.#clock,
+    });
     this.disclosureRequests = new DisclosureRequests({
       db: this.db,
       client: this.client,
@@ -362,6 +370,7 @@ export class MosaicNode {
       // The officers' inbox before `/disclosures/:id`, so `inbox` is never read as an id.
       routes: [
         ...searchRoutes(this.searches),
+        ...graphRoutes(this.graphs),
         ...this.disclosureDesk.apiRoutes(),
         ...this.disclosureRequests.apiRoutes(),
         ...this.ledgerService.apiRoutes(),
