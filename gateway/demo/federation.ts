@@ -1,5 +1,7 @@
-import { existsSync, readFileSync, rmSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { appendFileSync, cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { loadNodeConfig } from '../config/load.js';
 import {
   admitMember,
@@ -12,6 +14,7 @@ import { writePublicFile, writeSecretFile } from '../keys/files.js';
 import type { Logger } from '../log.js';
 import { initNode, NODE_FILES } from '../node/init.js';
 import { MosaicNode, type NodeDeps } from '../node/node.js';
+import { DEMO_DATA_FILE, seedAgency } from './data/seed.js';
 
 /** The demo's fictional agencies: four countries, four kinds of agency, one joint investigation team. */
 export const DEMO_AGENCIES = [
@@ -31,24 +34,69 @@ export const DEMO_PURPOSES = ['trafficking-investigation', 'victim-protection', 
 /** Demo only: the authority passphrase sits next to the keys it protects. Never do this in production. */
 const PASSPHRASE_FILE = 'authority/passphrase.txt';
 
+/** The synthetic data and policies of a populated demo (`mosaic demo start` always asks for them). */
+export interface DemoDataOptions {
+  /** Persons per agency (default 20,000 from the CLI; tests use fewer). */
+  readonly persons: number;
+  /** Seed of the generator: the same seed gives the same records. */
+  readonly seed: number;
+}
+
 export interface DemoOptions {
   readonly dir: string;
   /** First peer port; node i listens on base+i (peer) and base+100+i (API). 0 lets the OS pick. */
   readonly portBase: number;
   readonly now: () => number;
+  /**
+   * Give every node its example policy bundle and its synthetic datasets. Without it the federation is
+   * bare: every node is deny-by-default (NO_POLICY), which the console's browser test relies on.
+   */
+  readonly data?: DemoDataOptions;
+}
+
+/** What `demo.json` in the demo directory records about how the demo was created. */
+export interface DemoManifest {
+  readonly createdAt: string;
+  readonly data: DemoDataOptions | null;
+}
+
+const MANIFEST = 'demo.json';
+
+/** The package root (where examples/ lives), found from this file whether it runs from source or dist/. */
+function packageRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json'))) {
+    const up = dirname(dir);
+    if (up === dir) throw new TypeError('package.json not found above gateway/demo');
+    dir = up;
+  }
+  return dir;
+}
+
+/** The example policy bundle of a demo agency (examples/policies/<agency>). */
+export function exampleBundle(agency: string): string {
+  return join(packageRoot(), 'examples', 'policies', agency);
+}
+
+export function readDemoManifest(dir: string): DemoManifest | undefined {
+  const file = join(resolve(dir), MANIFEST);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as DemoManifest) : undefined;
 }
 
 export function demoExists(dir: string): boolean {
   return existsSync(join(dir, 'authority', FED_FILES.trustList));
 }
 
-/** Create the demo federation once; a second call finds it and does nothing. */
+/**
+ * Create the demo federation once; a second call finds it and does nothing. The signed trust list is
+ * written last, so a creation interrupted half-way (Ctrl-C during the import) is started over next time.
+ */
 export function createDemo(o: DemoOptions): { created: boolean } {
   const dir = resolve(o.dir);
   if (demoExists(dir)) return { created: false };
   rmSync(dir, { recursive: true, force: true });
   const fedDir = join(dir, 'authority');
-  const passphrase = `demo-${Math.random().toString(36).slice(2)}-passphrase`;
+  const passphrase = `demo-${randomBytes(18).toString('base64url')}`;
   const now = new Date(o.now());
   initFederation({ dir: fedDir, federation: 'demo-federation', passphrase, purposes: DEMO_PURPOSES, now });
   writeSecretFile(join(dir, PASSPHRASE_FILE), passphrase);
@@ -73,9 +121,25 @@ export function createDemo(o: DemoOptions): { created: boolean } {
       readFileSync(join(fedDir, FED_FILES.anchors), 'utf8'),
       true,
     );
+    if (o.data) populateNode(nodeDir, a.id, o.data, o.now());
   });
+  const manifest: DemoManifest = { createdAt: now.toISOString(), data: o.data ?? null };
+  writeFileSync(join(dir, MANIFEST), `${JSON.stringify(manifest, null, 2)}\n`);
   publishTrustList({ dir: fedDir, passphrase, now, validDays: 30 });
   return { created: true };
+}
+
+/**
+ * Give one node what an operator would: its agency's example policy bundle copied into `policies/`, its
+ * synthetic datasets imported into `data/records.db`, and both named in its configuration.
+ */
+function populateNode(nodeDir: string, agency: string, data: DemoDataOptions, now: number): void {
+  cpSync(exampleBundle(agency), join(nodeDir, 'policies'), { recursive: true });
+  seedAgency(nodeDir, agency, { persons: data.persons, seed: data.seed, anchor: now });
+  appendFileSync(
+    join(nodeDir, NODE_FILES.config),
+    `data:\n  path: ${DEMO_DATA_FILE}\npolicies:\n  dir: policies\n`,
+  );
 }
 
 /**

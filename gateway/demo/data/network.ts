@@ -33,6 +33,7 @@ export const NETWORK = {
     nationality: 'RO',
     phone: '+40 751 204 117',
     plate: 'DJ 07 DRV',
+    overnightStop: 'Szegedi utca 14, 6900 Makó',
     documentNumber: 'DX 519077',
     city: 'Craiova',
   },
@@ -125,8 +126,8 @@ export const BENIGN_HUBS = {
   /** An NGO shelter's hotline in Bucharest, given as contact by victims and witnesses in ro-police files. */
   shelterPhone: '+40 21 310 1177',
   shelterHolders: 40,
-  /** A hotel in Szeged that travellers give as their address in Hungary, in hu-border's crossing records. */
-  hotelAddress: 'Hotel Tisza, Roosevelt tér 2, 6720 Szeged',
+  /** A hotel in Timișoara that guests, witnesses and foreign visitors give as their address in ro-police files. */
+  hotelAddress: 'Hotel Central, Piața Victoriei 7, 300006 Timișoara',
   hotelGuests: 60,
   /** A shelter in Vienna: the contact of workers at-labour referred to victim support. */
   viennaShelterPhone: '+43 1 408 3352',

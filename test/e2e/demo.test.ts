@@ -1,0 +1,324 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BENIGN_HUBS, NETWORK } from '../../gateway/demo/data/network.js';
+import {
+  createDemo,
+  type DemoOptions,
+  type DemoTokens,
+  demoTokens,
+  readDemoManifest,
+  startDemo,
+} from '../../gateway/demo/federation.js';
+import { silentLogger } from '../../gateway/log.js';
+import type { MosaicNode } from '../../gateway/node/node.js';
+
+/**
+ * The demo federation as `npm start` builds it (createDemo + startDemo, what `mosaic demo start` calls), at
+ * 2,000 persons per agency, with the walkthrough (docs/walkthrough.md) run through each node's API: the
+ * planted network is found piece by piece at the agency that holds it, each agency answers as its policy
+ * says, benign hubs give no hit, and a second start reuses the data with every ledger verifying.
+ */
+
+type Json = Record<string, any>;
+
+interface PeerAnswer {
+  agency: string;
+  status: string;
+  reasonCode?: string;
+  results?: {
+    dataset: string;
+    decision: { effect: string; reasonCode: string; granted: string | null };
+    exists?: boolean;
+    count?: number;
+    hits?: { ref: string; score: number; fields?: Record<string, string> }[];
+  }[];
+}
+
+const CASE = NETWORK.caseRef;
+const JIT = 'JIT Danube agreement 2025';
+
+describe('the demo federation: the walkthrough through the API', () => {
+  let dir: string;
+  let opts: DemoOptions;
+  let nodes: MosaicNode[] = [];
+  let tokens: DemoTokens;
+  const node = (id: string): MosaicNode => {
+    const n = nodes.find((x) => x.config.agency.id === id);
+    if (!n) throw new Error(`no node ${id}`);
+    return n;
+  };
+
+  async function api(agency: string, role: string, method: string, path: string, body?: unknown) {
+    const res = await fetch(`${node(agency).apiUrl}/api/v1${path}`, {
+      method,
+      headers: {
+        authorization: `Bearer ${tokens[agency]![role]}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    return { status: res.status, body: (await res.json()) as Json };
+  }
+
+  /** A federated search as the analyst of `from` runs it; every peer's final answer, by agency. */
+  async function search(from: string, request: Json): Promise<Map<string, PeerAnswer>> {
+    const started = await api(from, 'analyst', 'POST', '/searches', {
+      purpose: 'trafficking-investigation',
+      legalBasis: JIT,
+      caseRef: CASE,
+      granularity: 'summary',
+      ...request,
+    });
+    expect(started.status, JSON.stringify(started.body)).toBe(202);
+    await node(from).searches.settle(started.body['id']);
+    const done = await api(from, 'analyst', 'GET', `/searches/${started.body['id']}`);
+    expect(done.body['status']).toBe('complete');
+    return new Map((done.body['peers'] as PeerAnswer[]).map((p) => [p.agency, p]));
+  }
+
+  const result = (p: PeerAnswer | undefined, dataset: string) =>
+    p?.results?.find((r) => r.dataset === dataset);
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'mosaic-demo-'));
+    opts = { dir, portBase: 0, now: () => Date.now(), data: { persons: 2000, seed: 2026 } };
+    expect(createDemo(opts)).toEqual({ created: true });
+    nodes = await startDemo(opts, silentLogger);
+    tokens = demoTokens(dir, nodes, new Date());
+  });
+
+  afterAll(async () => {
+    await Promise.all(nodes.map((n) => n.stop(1000)));
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('starts four ready nodes, each with its example policy bundle and its imported datasets', async () => {
+    const expected: Record<string, string[]> = {
+      'ro-police': ['persons'],
+      'hu-border': ['persons', 'phones', 'vehicles'],
+      'at-labour': ['organisations', 'persons'],
+      'nl-fiu': ['accounts', 'organisations', 'persons'],
+    };
+    for (const [id, datasets] of Object.entries(expected)) {
+      const n = node(id);
+      expect(n.readiness(), id).toEqual({ ready: true, reasons: [] });
+      expect(n.policies?.current()?.version, id).toBe('2026.11.1');
+      const described = (await n.connector!.describe()).datasets;
+      expect(described.map((d) => d.name)).toEqual(datasets);
+      expect(described.find((d) => d.name === 'persons')!.records).toBeGreaterThanOrEqual(2000);
+      const ready = await fetch(`${n.apiUrl}/readyz`);
+      expect(ready.status).toBe(200);
+    }
+    expect(readDemoManifest(dir)?.data).toEqual({ persons: 2000, seed: 2026 });
+  });
+
+  it('step 1: the recruiter is the foreman of an Austrian site; the border police count two crossings; the FIU shares no persons', async () => {
+    const r = NETWORK.recruiter;
+    const peers = await search('ro-police', {
+      subject: { kind: 'person', selectors: { fullName: r.fullName, birthDate: r.birthDate } },
+    });
+    // at-labour: summary-for-investigations, masked to who, born when (year), from where.
+    const at = result(peers.get('at-labour'), 'persons');
+    expect(at?.decision).toMatchObject({ effect: 'permit', reasonCode: 'PERMITTED', granted: 'summary' });
+    expect(at?.hits?.[0]?.fields).toEqual({
+      fullName: 'Marius Dobre',
+      birthDate: '1979',
+      nationality: 'RO',
+      city: 'Schwechat',
+    });
+    // hu-border: the JIT may learn how many crossing records match, nothing more.
+    expect(result(peers.get('hu-border'), 'persons')).toMatchObject({
+      decision: { reasonCode: 'PERMITTED_COARSENED', granted: 'count' },
+      count: 2,
+    });
+    expect(peers.get('nl-fiu')).toMatchObject({ status: 'denied', reasonCode: 'NO_MATCHING_PERMISSION' });
+  });
+
+  it('step 2: the minibus and the driver’s phone were seen by the border police, who say only "hit"', async () => {
+    const van = await search('ro-police', { subject: { kind: 'vehicle', selectors: { plate: 'DJ07DRV' } } });
+    expect(van.get('hu-border')?.status).toBe('hit');
+    expect(result(van.get('hu-border'), 'vehicles')).toMatchObject({
+      decision: { reasonCode: 'PERMITTED_COARSENED', granted: 'exists' },
+      exists: true,
+    });
+    expect(van.get('at-labour')?.status).toBe('denied');
+    expect(van.get('nl-fiu')?.status).toBe('denied');
+
+    const phone = await search('ro-police', {
+      subject: { kind: 'phone', selectors: { number: NETWORK.driver.phone } },
+    });
+    const hu = phone.get('hu-border');
+    expect(hu?.status).toBe('hit');
+    expect(result(hu, 'phones')).toMatchObject({ decision: { granted: 'exists' }, exists: true });
+    expect(hu?.results?.some((x) => x.hits !== undefined)).toBe(false);
+
+    const driver = await search('ro-police', {
+      subject: { kind: 'person', selectors: { fullName: NETWORK.driver.fullName, birthDate: '1985-11' } },
+      targets: { agencies: ['hu-border'] },
+    });
+    expect(result(driver.get('hu-border'), 'persons')).toMatchObject({ count: 6 });
+  });
+
+  it('step 3: a victim is invisible to an investigation and found for victim protection', async () => {
+    const v = NETWORK.victims[0];
+    const subject = {
+      kind: 'person',
+      selectors: { fullName: `${v.given} ${v.family}`, birthDate: v.birthDate },
+    };
+    const inv = await search('ro-police', { subject, targets: { agencies: ['at-labour'] } });
+    // Withheld before matching: not even a hit (victims-only-for-victim-protection).
+    expect(inv.get('at-labour')).toMatchObject({ status: 'no-hit' });
+    expect(result(inv.get('at-labour'), 'persons')?.hits).toEqual([]);
+
+    const prot = await search('ro-police', {
+      subject,
+      purpose: 'victim-protection',
+      targets: { agencies: ['at-labour'] },
+    });
+    expect(result(prot.get('at-labour'), 'persons')?.hits?.[0]?.fields).toEqual({
+      fullName: 'Andreea Lungu',
+      birthDate: '2001',
+      nationality: 'RO',
+      city: 'Schwechat',
+    });
+  });
+
+  it('step 4: the inspectorate releases the foreman’s full record only after its officer approves', async () => {
+    const r = NETWORK.recruiter;
+    const peers = await search('ro-police', {
+      subject: { kind: 'person', selectors: { fullName: r.fullName, birthDate: r.birthDate } },
+      targets: { agencies: ['at-labour'] },
+    });
+    const ref = result(peers.get('at-labour'), 'persons')?.hits?.[0]?.ref;
+    expect(ref).toBeDefined();
+    const asked = await api('ro-police', 'analyst', 'POST', '/disclosures', {
+      peer: 'at-labour',
+      ref,
+      caseRef: CASE,
+      purpose: 'trafficking-investigation',
+      legalBasis: 'Directive 2011/36/EU Art. 9',
+      justification: 'Suspected recruiter; the employer and the wage account are needed for the JIT.',
+      urgency: 'urgent',
+    });
+    expect(asked.status).toBe(201);
+    expect(asked.body).toMatchObject({ status: 'queued', reasonCode: 'APPROVAL_REQUIRED' });
+    expect(asked.body['record']).toBeUndefined();
+
+    const inbox = await api('at-labour', 'disclosure-officer', 'GET', '/disclosures/inbox');
+    const item = (inbox.body['items'] as Json[]).find((i) => i['caseRef'] === CASE);
+    expect(item).toMatchObject({
+      peer: 'ro-police',
+      urgency: 'urgent',
+      advice: { ruleIds: expect.arrayContaining(['records-with-approval']), retentionDays: 180 },
+    });
+    const approved = await api(
+      'at-labour',
+      'disclosure-officer',
+      'POST',
+      `/disclosures/inbox/${item!['id']}/approve`,
+      {
+        note: 'JIT request checked against Art. 9.',
+      },
+    );
+    expect(approved.body).toMatchObject({ status: 'approved', reasonCode: 'APPROVED_BY_OFFICER' });
+
+    const got = await api('ro-police', 'analyst', 'GET', `/disclosures/${asked.body['id']}`);
+    expect(got.body).toMatchObject({ status: 'approved', retentionDays: 180 });
+    const fields = got.body['record']['fields'] as Record<string, string>;
+    expect(fields).toMatchObject({
+      employer: NETWORK.site.name,
+      address: NETWORK.site.address,
+      phone: r.phone,
+      wageAccount: NETWORK.account.iban,
+    });
+    expect(fields).not.toHaveProperty('nationalId');
+  });
+
+  it('step 5: the wage account is known to the FIU: a masked summary for the JIT, hit/no-hit for others', async () => {
+    const subject = { kind: 'account', selectors: { iban: NETWORK.account.iban } };
+    const jit = await search('ro-police', {
+      subject,
+      purpose: 'financial-intelligence',
+      targets: { agencies: ['nl-fiu'] },
+    });
+    const fiu = result(jit.get('nl-fiu'), 'accounts');
+    expect(fiu?.decision).toMatchObject({ reasonCode: 'PERMITTED', granted: 'summary' });
+    expect(fiu?.hits?.[0]?.fields).toMatchObject({
+      iban: `***${NETWORK.account.iban.slice(-2)}`,
+      bic: 'TRIONL2U',
+    });
+    expect(fiu?.hits?.[0]?.fields?.['typology']).toMatch(/^many earners, one account/);
+
+    const outside = await search('at-labour', {
+      subject,
+      purpose: 'financial-intelligence',
+      targets: { agencies: ['nl-fiu'] },
+    });
+    expect(result(outside.get('nl-fiu'), 'accounts')).toMatchObject({
+      decision: { reasonCode: 'PERMITTED_COARSENED', granted: 'exists' },
+      exists: true,
+    });
+  });
+
+  it('the same question gets a masked summary for a JIT partner and hit/no-hit outside the JIT (ro-police)', async () => {
+    const subject = { kind: 'person', selectors: { fullName: 'Marius Dobre', birthDate: '1979' } };
+    const jit = await search('hu-border', { subject, targets: { agencies: ['ro-police'] } });
+    const fields = result(jit.get('ro-police'), 'persons')?.hits?.[0]?.fields;
+    expect(fields).toMatchObject({
+      fullName: NETWORK.recruiter.fullName,
+      birthDate: '1979',
+      phone: '***62',
+      documentNumber: '***13',
+      city: 'Craiova',
+    });
+    expect(fields).not.toHaveProperty('nationalId');
+    const other = await search('at-labour', { subject, targets: { agencies: ['ro-police'] } });
+    expect(result(other.get('ro-police'), 'persons')).toMatchObject({
+      decision: { reasonCode: 'PERMITTED_COARSENED', granted: 'exists' },
+      exists: true,
+    });
+  });
+
+  it('benign hubs: a shelter’s phone and a hotel’s address give no hit, the recruiter’s phone and address do', async () => {
+    const ask = async (subject: Json) =>
+      (
+        await search('hu-border', { subject, granularity: 'exists', targets: { agencies: ['ro-police'] } })
+      ).get('ro-police');
+    expect(await ask({ kind: 'phone', selectors: { number: BENIGN_HUBS.shelterPhone } })).toMatchObject({
+      status: 'no-hit',
+    });
+    expect(await ask({ kind: 'address', selectors: { text: BENIGN_HUBS.hotelAddress } })).toMatchObject({
+      status: 'no-hit',
+    });
+    expect(await ask({ kind: 'phone', selectors: { number: NETWORK.recruiter.phone } })).toMatchObject({
+      status: 'hit',
+    });
+    expect(await ask({ kind: 'address', selectors: { text: NETWORK.recruiter.address } })).toMatchObject({
+      status: 'hit',
+    });
+  });
+
+  it('a second start reuses the data, keeps the tokens, and every ledger verifies', async () => {
+    const counts = async () =>
+      Promise.all(nodes.map(async (n) => (await n.connector!.describe()).datasets.map((d) => d.records)));
+    const before = await counts();
+    await Promise.all(nodes.map((n) => n.stop(1000)));
+    nodes = [];
+    expect(createDemo(opts)).toEqual({ created: false });
+    nodes = await startDemo(opts, silentLogger);
+    expect(demoTokens(dir, nodes, new Date())).toEqual(tokens);
+    expect(await counts()).toEqual(before);
+    for (const n of nodes) {
+      const v = await api(n.config.agency.id, 'auditor', 'GET', '/audit/verify');
+      expect([n.config.agency.id, v.status, v.body['ok']]).toEqual([n.config.agency.id, 200, true]);
+    }
+    // The restarted federation still answers: the trust list was re-published for the new ports.
+    const again = await search('ro-police', {
+      subject: { kind: 'vehicle', selectors: { plate: NETWORK.driver.plate } },
+      targets: { agencies: ['hu-border'] },
+    });
+    expect(again.get('hu-border')?.status).toBe('hit');
+  });
+});
