@@ -245,10 +245,7 @@ export function evaluate(
     asked: facts.granularity,
     granted,
     coarsened,
-    fields:
-      granted === 'summary' || granted === 'record'
-        ? (chosen.plans.get(facts.dataset)?.plan ?? EMPTY_PLAN)
-        : EMPTY_PLAN,
+    fields: fieldsAt(chosen, granularityRank(granted), facts.dataset).plan,
     recordFilter: {
       releaseNothing: false,
       ...(release === undefined ? {} : { release }),
@@ -294,12 +291,36 @@ function deny(
 }
 
 /** More generous first: higher granted granularity, then more released fields, then earlier in the bundle. */
+const RECORD_RANK = GRANULARITIES.indexOf('record');
+
+/**
+ * The fields a permission releases at the granularity it grants. A permission whose `record` grant waits for
+ * an officer (`approvalBeforeRecord`) releases none of its fields below `record`: otherwise asking for a
+ * `summary` would hand out, unapproved, exactly the fields the approval protects.
+ */
+function fieldsAt(
+  rule: CompiledRule,
+  grantedRank: number,
+  dataset: string,
+): { plan: FieldPlan; released: number } {
+  if (grantedRank < granularityRank('summary')) return { plan: EMPTY_PLAN, released: 0 };
+  if (
+    rule.rule.grant?.duties.approvalBeforeRecord &&
+    rule.maxRank === RECORD_RANK &&
+    grantedRank < RECORD_RANK
+  ) {
+    return { plan: EMPTY_PLAN, released: 0 };
+  }
+  const p = rule.plans.get(dataset);
+  return p ? { plan: p.plan, released: p.released } : { plan: EMPTY_PLAN, released: 0 };
+}
+
 function compareGenerosity(a: CompiledRule, b: CompiledRule, askedRank: number, dataset: string): number {
   const ga = Math.min(askedRank, a.maxRank);
   const gb = Math.min(askedRank, b.maxRank);
   if (ga !== gb) return gb - ga;
-  const fa = a.plans.get(dataset)?.released ?? 0;
-  const fb = b.plans.get(dataset)?.released ?? 0;
+  const fa = fieldsAt(a, ga, dataset).released;
+  const fb = fieldsAt(b, gb, dataset).released;
   if (fa !== fb) return fb - fa;
   return a.order - b.order;
 }

@@ -135,7 +135,15 @@ export function importFile(
         if (report.rows % 2000 === 0) progress(false);
       };
 
-      const decoder = new TextDecoder('utf-8', { fatal: false });
+      // Fatal: a file that is not UTF-8 is refused, never stored with replacement characters.
+      const decoder = new TextDecoder('utf-8', { fatal: true });
+      const decode = (bytes?: Uint8Array, stream = false): string => {
+        try {
+          return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream });
+        } catch (cause) {
+          throw new MosaicError('MOSAIC_ERR_IMPORT_FILE_MALFORMED', { detail: 'the file is not valid UTF-8', cause });
+        }
+      };
       const buf = Buffer.allocUnsafe(CHUNK);
       let header: string[] | undefined;
       const csv = new CsvParser();
@@ -189,7 +197,7 @@ export function importFile(
         const n = readSync(fd, buf, 0, CHUNK, null);
         if (n === 0) break;
         bytesRead += n;
-        const text = decoder.decode(buf.subarray(0, n), { stream: true });
+        const text = decode(buf.subarray(0, n), true);
         if (format === 'csv') {
           csv.push(text, rows);
           onCsvRows();
@@ -205,7 +213,7 @@ export function importFile(
           pending = pending.slice(from);
         }
       }
-      const tail = decoder.decode();
+      const tail = decode();
       if (format === 'csv') {
         csv.push(tail, rows);
         csv.end(rows);

@@ -106,7 +106,21 @@ export function parseMapping(text: string, file?: string): Mapping {
         ...(e.linePos?.[0] ? { line: e.linePos[0].line } : {}),
       })),
     });
-  const data: unknown = doc.toJS();
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 0 });
+  } catch (err) {
+    // Aliases are refused: a mapping has no use for them, and alias expansion can blow up (billion laughs).
+    throw new MosaicError('MOSAIC_ERR_IMPORT_MAPPING_INVALID', {
+      issues: [
+        {
+          path: '',
+          message: `YAML aliases are not allowed (${String((err as Error).message).split('\n')[0]})`,
+          ...(file === undefined ? {} : { file }),
+        },
+      ],
+    });
+  }
   if (!validateMapping(data))
     throw new MosaicError('MOSAIC_ERR_IMPORT_MAPPING_INVALID', {
       issues: validateMapping.issues().map((i) => (file === undefined ? i : { ...i, file })),

@@ -89,10 +89,23 @@ export function createApiApp(deps: ApiDeps): Express {
 export function problemHandler(logger: Logger): ErrorRequestHandler {
   return function sendProblemDocument(err: unknown, req, res, _next) {
     let error = err;
-    const type = (err as { type?: string } | null)?.type;
-    if (type === 'entity.too.large') error = new MosaicError('MOSAIC_ERR_REQUEST_TOO_LARGE');
-    else if (type === 'entity.parse.failed' || type === 'encoding.unsupported') {
-      error = new MosaicError('MOSAIC_ERR_REQUEST_MALFORMED');
+    // body-parser's errors carry an HTTP status and `expose`: every one of them is the client's doing
+    // (size, charset, encoding, JSON), so each becomes a coded 4xx, never a 500.
+    const bodyError = err as { status?: unknown; expose?: unknown } | null;
+    if (
+      !isMosaicError(err) &&
+      typeof bodyError?.status === 'number' &&
+      bodyError.status < 500 &&
+      bodyError.expose
+    ) {
+      error = new MosaicError(
+        bodyError.status === 413
+          ? 'MOSAIC_ERR_REQUEST_TOO_LARGE'
+          : bodyError.status === 415
+            ? 'MOSAIC_ERR_REQUEST_MEDIA_TYPE'
+            : 'MOSAIC_ERR_REQUEST_MALFORMED',
+        { cause: err },
+      );
     }
     const problem = toProblem(error);
     if (problem.status >= 500) {

@@ -76,7 +76,23 @@ export function parseNodeConfig(text: string, path: string, env: NodeJS.ProcessE
       })),
     });
   }
-  const { value: raw, sources } = applyEnvOverrides(doc.toJS({ maxAliasCount: 0 }), env);
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 0 });
+  } catch (err) {
+    // YAML anchors and aliases are refused outright: a configuration has no use for them, and alias
+    // expansion is how a small file becomes a huge one.
+    throw new MosaicError('MOSAIC_ERR_CONFIG_INVALID', {
+      issues: [
+        {
+          path: '',
+          message: `YAML aliases are not allowed (${String((err as Error).message).split('\n')[0]})`,
+          file: path,
+        },
+      ],
+    });
+  }
+  const { value: raw, sources } = applyEnvOverrides(js, env);
   if (!validateNodeConfig(raw)) {
     const issues: Issue[] = validateNodeConfig.issues().map((i) => {
       const fromEnv = [...sources.entries()].find(([p]) => i.path === p || i.path.startsWith(`${p}/`));

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
-import { isMosaicError, MosaicError } from '../../contracts/index.js';
+import { ERRORS, isMosaicError, MosaicError, toProblem } from '../../contracts/index.js';
 import type { Logger } from '../log.js';
 import { extractContext, inSpan, SpanKind } from '../tracing.js';
 import type { NodeMetrics } from '../metrics/registry.js';
@@ -83,9 +83,13 @@ export function createPeerServer(opts: PeerServerOptions): Server {
       requestCert: true,
       rejectUnauthorized: false,
       minVersion: 'TLSv1.3',
-      // Slow clients must not hold connections: bounded header and request time (slowloris).
+      // Slow clients must not hold connections: bounded handshake, header and request time (slowloris). Node
+      // checks the header and request timeouts only every connectionsCheckingInterval (30 s by default), so the
+      // interval follows the configured timeout.
+      handshakeTimeout: Math.min(opts.requestTimeoutMs, 10_000),
       headersTimeout: Math.min(opts.requestTimeoutMs, 10_000),
       requestTimeout: opts.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1000, Math.floor(opts.requestTimeoutMs / 4))),
       keepAliveTimeout: 30_000,
     },
     (req, res) => {
@@ -97,6 +101,35 @@ export function createPeerServer(opts: PeerServerOptions): Server {
   );
   server.on('secureConnection', (socket: TLSSocket) => {
     peerIdentityOf(socket);
+  });
+  // With a listener, Node leaves the answer to a malformed or too-slow request to us: a coded problem
+  // instead of its plain-text 400/408/431, then the connection is closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    // https forwards TLS failures (handshake timeout, garbage records) here too: no HTTP to answer with.
+    const http = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' || (err.code ?? '').startsWith('HPE_');
+    if (!http) {
+      socket.destroy();
+      return;
+    }
+    const code =
+      err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? 'MOSAIC_ERR_REQUEST_TIMEOUT'
+        : err.code === 'HPE_HEADER_OVERFLOW'
+          ? 'MOSAIC_ERR_REQUEST_HEADERS_TOO_LARGE'
+          : 'MOSAIC_ERR_REQUEST_MALFORMED';
+    if (
+      socket.writable &&
+      !(socket as { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent
+    ) {
+      const problem = JSON.stringify(toProblem(new MosaicError(code)));
+      const status = ERRORS[code].status;
+      socket.end(
+        `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? ''}\r\nContent-Type: application/problem+json\r\n` +
+          `Content-Length: ${Buffer.byteLength(problem)}\r\nConnection: close\r\n\r\n${problem}`,
+      );
+    } else {
+      socket.destroy();
+    }
   });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -139,7 +139,16 @@ export class TrustStore {
       if (members.has(m.agencyId)) {
         throw new MosaicError('MOSAIC_ERR_TRUST_LIST_INVALID', { detail: `duplicate member ${m.agencyId}` });
       }
-      const member = toMember(m);
+      let member: Member;
+      try {
+        member = toMember(m);
+      } catch (err) {
+        // A JWK can match the schema and still not be a key (a point off the curve): refuse the whole list.
+        throw new MosaicError('MOSAIC_ERR_TRUST_LIST_INVALID', {
+          detail: `member ${m.agencyId}: unusable key`,
+          cause: err,
+        });
+      }
       members.set(m.agencyId, member);
       for (const pin of member.pins) {
         if (byPin.has(pin)) throw new MosaicError('MOSAIC_ERR_TRUST_LIST_INVALID', { detail: 'pin reused' });

@@ -422,12 +422,12 @@ describe('a malicious peer against real nodes on loopback', () => {
       for (const s of slow) s.destroy();
     });
 
-    // BUG (for the lead): the peer server sets headersTimeout/requestTimeout but not connectionsCheckingInterval,
+    // Regression guard (fixed): the peer server sets headersTimeout/requestTimeout but not connectionsCheckingInterval,
     // whose default is 30 s; Node checks the timeouts only at that interval, so protocol.requestTimeoutMs below
     // 30 s is not honoured: a member sending headers (or a body) byte by byte with requestTimeoutMs = 1000 is
     // cut off after ~30 s, and then with Node's plain-text 408, not the coded MOSAIC_ERR_REQUEST_TIMEOUT problem
     // (gateway/peer/server.ts createPeerServer).
-    it.fails(
+    it(
       'cuts off members that send their headers or body byte by byte within protocol.requestTimeoutMs, with a coded 408',
       async () => {
         const before = node('hu-border').ledger.size;
@@ -490,11 +490,11 @@ describe('a malicious peer against real nodes on loopback', () => {
       expect(await eventsSince('hu-border', before)).toEqual([]);
     });
 
-    // BUG (for the lead): a TCP client that opens a connection and sends a truncated TLS record (or nothing) is
+    // Regression guard (fixed): a TCP client that opens a connection and sends a truncated TLS record (or nothing) is
     // held until tls.Server's handshakeTimeout (default 120 s), regardless of protocol.requestTimeoutMs; the peer
     // server never sets handshakeTimeout (gateway/peer/server.ts createPeerServer). Unauthenticated sockets can
     // thus pile up for two minutes each.
-    it.fails(
+    it(
       'cuts off a client that never completes the TLS handshake (truncated record) within the request timeout',
       async () => {
         const s = netConnect(peerPort('hu-border'), '127.0.0.1');

@@ -342,11 +342,11 @@ describe('trust list verification', () => {
     );
   });
 
-  // BUG (for the lead): TrustStore.load imports every member JWK with createPublicKey and does not catch, so
+  // Regression guard (fixed): TrustStore.load imports every member JWK with createPublicKey and does not catch, so
   // an authority-signed list whose key is schema-valid but not a point on P-256 escapes as an uncoded
   // TypeError [ERR_CRYPTO_INVALID_JWK] instead of MOSAIC_ERR_TRUST_LIST_INVALID (gateway/trust/trust-list.ts
   // toMember → importPublicJwk). The node maps it to MOSAIC_ERR_INTERNAL in /readyz.
-  it.fails('refuses a signed list whose member key is not a valid curve point with MOSAIC_ERR_TRUST_LIST_INVALID', () => {
+  it('refuses a signed list whose member key is not a valid curve point with MOSAIC_ERR_TRUST_LIST_INVALID', () => {
     const bad: TrustList = {
       ...list,
       members: [{ ...list.members[0]!, jwks: { keys: [{ ...member.publicJwk, x: 'A'.repeat(43) }] } }],

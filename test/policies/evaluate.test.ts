@@ -188,6 +188,34 @@ describe('evaluate: combination', () => {
 });
 
 describe('evaluate: grants carry thresholds, record filters and duties', () => {
+  it('releases no field below record from a permission whose record waits for approval', () => {
+    // Without this, asking for `summary` would hand out, unapproved, the very fields the approval protects.
+    const bundle = bundleOf([
+      {
+        id: 'records-with-approval',
+        effect: 'permit',
+        grant: {
+          maxGranularity: 'record',
+          fields: { fullName: 'keep', birthDate: 'keep', nationalId: 'keep' },
+          duties: { approvalBeforeRecord: true },
+        },
+      },
+      { id: 'summary', effect: 'permit', grant: { maxGranularity: 'summary', fields: { fullName: 'keep' } } },
+    ]);
+    const summary = evaluate(bundle.engine, factsOf({ granularity: 'summary' }), NOW, none);
+    expect(summary).toMatchObject({ granted: 'summary', ruleIds: ['summary'] });
+    expect({ ...summary.fields }).toEqual({ fullName: 'keep' });
+    const record = evaluate(bundle.engine, factsOf({ granularity: 'record' }), NOW, none);
+    expect(record).toMatchObject({
+      granted: 'record',
+      reasonCode: 'APPROVAL_REQUIRED',
+      ruleIds: ['records-with-approval'],
+    });
+    expect(Object.keys(record.fields).sort()).toEqual(['birthDate', 'fullName', 'nationalId']);
+    const alone = bundleOf([bundle.normalised.rules[0]]);
+    expect({ ...evaluate(alone.engine, factsOf({ granularity: 'summary' }), NOW, none).fields }).toEqual({});
+  });
+
   it('passes minScore, maxHits and the record filter through, with defaults', () => {
     const bundle = bundleOf([
       {

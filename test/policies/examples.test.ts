@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { join } from 'node:path';
 import { loadBundle, runPolicyTests } from '../../policies/index.js';
-import { demoContext, EXAMPLES } from './helpers.js';
+import { EXAMPLES, exampleContext as demoContext } from './helpers.js';
 
 describe('example bundles (examples/policies/<agency>)', () => {
   it.each(['hu-border', 'ro-police', 'at-labour', 'nl-fiu'])(

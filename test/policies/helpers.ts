@@ -6,8 +6,16 @@ import { buildBundle, type Facts, type PolicyBundle, type PolicyContext } from '
 
 /** The context the example bundles are written against (examples/policies/demo-context.json). */
 export const EXAMPLES = join(import.meta.dirname, '../../examples/policies');
-export const demoContext: PolicyContext = JSON.parse(
+export const exampleContext: PolicyContext = JSON.parse(
   readFileSync(join(EXAMPLES, 'demo-context.json'), 'utf8'),
+);
+
+/**
+ * The fixed context of the unit tests (test/policies/fixtures/context.json): the demo's agencies and a small
+ * catalogue of its own, so that the demo's data can change without moving these tests.
+ */
+export const demoContext: PolicyContext = JSON.parse(
+  readFileSync(join(import.meta.dirname, 'fixtures', 'context.json'), 'utf8'),
 );
 
 /** Fixed instant for every test (no clock reads): 2026-11-29T10:00:00Z. */

@@ -33,6 +33,10 @@ export const transportErrors = {
   MOSAIC_ERR_QUERY_REPLAYED: { status: 409, message: 'This query id (jti) has been seen before.' },
   MOSAIC_ERR_QUERY_SCHEMA: { status: 400, message: 'The query claims do not match the schema.' },
   MOSAIC_ERR_REQUEST_TOO_LARGE: { status: 413, message: 'The request body exceeds the size limit.' },
+  MOSAIC_ERR_REQUEST_HEADERS_TOO_LARGE: {
+    status: 431,
+    message: 'The request headers exceed the size limit.',
+  },
   MOSAIC_ERR_REQUEST_MALFORMED: { status: 400, message: 'The request body could not be parsed.' },
   MOSAIC_ERR_REQUEST_MEDIA_TYPE: { status: 415, message: 'The request content type is not accepted.' },
   MOSAIC_ERR_REQUEST_NOT_FOUND: { status: 404, message: 'No such endpoint.' },
