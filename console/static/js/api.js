@@ -128,6 +128,14 @@ export function createApi(options) {
     return text ? JSON.parse(text) : undefined;
   }
 
+  /** @param {Record<string, string | number | undefined>} params */
+  function query(params) {
+    const q = new URLSearchParams();
+    for (const [k, v] of Object.entries(params)) if (v !== undefined && v !== '') q.set(k, String(v));
+    const text = q.toString();
+    return text ? `?${text}` : '';
+  }
+
   return {
     /** @returns {Promise<Me>} */
     me: async () => /** @type {Me} */ (await request('GET', '/api/v1/me')),
@@ -136,6 +144,42 @@ export function createApi(options) {
     /** @param {string} id @param {AbortSignal} [signal] */
     getSearch: (id, signal) =>
       request('GET', `/api/v1/searches/${encodeURIComponent(id)}`, undefined, signal),
+    /** Step 2: ask a hit's owner for the full record. @param {unknown} body */
+    requestDisclosure: (body) => request('POST', '/api/v1/disclosures', body),
+    /** A request, refreshed from the owner while it is queued. @param {string} id @param {AbortSignal} [signal] */
+    getDisclosure: (id, signal) =>
+      request('GET', `/api/v1/disclosures/${encodeURIComponent(id)}`, undefined, signal),
+    /** @param {string} caseRef @param {AbortSignal} [signal] */
+    listDisclosures: (caseRef, signal) =>
+      request('GET', `/api/v1/disclosures${query({ caseRef })}`, undefined, signal),
+    /** Peers' requests to this node (disclosure officer). @param {string} status @param {AbortSignal} [signal] */
+    inbox: (status, signal) =>
+      request('GET', `/api/v1/disclosures/inbox${query({ status })}`, undefined, signal),
+    /** @param {string} id @param {string} note */
+    approve: (id, note) =>
+      request('POST', `/api/v1/disclosures/inbox/${encodeURIComponent(id)}/approve`, note ? { note } : {}),
+    /** @param {string} id @param {string} reason */
+    refuse: (id, reason) =>
+      request('POST', `/api/v1/disclosures/inbox/${encodeURIComponent(id)}/refuse`, { reason }),
+    /** Ledger entries, filtered, one keyset page. @param {Record<string, string | number | undefined>} filter @param {AbortSignal} [signal] */
+    auditEvents: (filter, signal) =>
+      request('GET', `/api/v1/audit/events${query(filter)}`, undefined, signal),
+    /** One entry and its inclusion proof. @param {number} index @param {AbortSignal} [signal] */
+    auditEvent: (index, signal) =>
+      request('GET', `/api/v1/audit/events/${encodeURIComponent(String(index))}`, undefined, signal),
+    /** Re-hash the whole ledger on the node. */
+    auditVerify: () => request('GET', '/api/v1/audit/verify'),
+    /** An offline-verifiable bundle, as text. @param {Record<string, string | undefined>} range @returns {Promise<string>} */
+    async auditExport(range) {
+      // Kept as the exact bytes the node sent: the bundle is evidence, re-serialising it gains nothing.
+      const res = await send(`/api/v1/audit/export${query(range)}`, {
+        headers: headers({ accept: 'application/json' }),
+      });
+      if (!res.ok) throw await failure(res);
+      return res.text();
+    },
+    /** Latest checkpoint, cosignatures, witnessed logs, split views. @param {AbortSignal} [signal] */
+    auditCheckpoints: (signal) => request('GET', '/api/v1/audit/checkpoints', undefined, signal),
     /**
      * Follow a search's events until `done` or the end of the stream. Resolves when the stream ends.
      * @param {string} id

@@ -167,6 +167,7 @@ function showShell(me) {
     document.title = `${def.label} · Mosaic`;
     // Move focus to the new view's heading on navigation, not on first load (the user has not moved yet).
     if (!first) view.focus();
+    view.shown?.();
   }
 
   window.onhashchange = route;

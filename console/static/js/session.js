@@ -26,11 +26,12 @@ export function storeToken(token) {
   sessionStorage.setItem(KEY, token);
 }
 
-/** Forget everything this tab kept: the token and the list of searches. */
+/** Forget everything this tab kept: the token, the list of searches and the cases asked about. */
 export function clearToken() {
   try {
     sessionStorage.removeItem(KEY);
     sessionStorage.removeItem(SEARCHES);
+    sessionStorage.removeItem(CASES);
   } catch {
     // Storage disabled: nothing was stored either.
   }
@@ -59,5 +60,30 @@ export function rememberSearchId(id) {
     sessionStorage.setItem(SEARCHES, JSON.stringify(list));
   } catch {
     // Without storage a reload simply starts with an empty board.
+  }
+}
+
+const CASES = 'mosaic.cases';
+
+/**
+ * Case references this tab asked disclosures for, newest first: the requests view opens on them.
+ * @returns {string[]}
+ */
+export function readCaseRefs() {
+  try {
+    const list = JSON.parse(sessionStorage.getItem(CASES) ?? '[]');
+    return Array.isArray(list) ? list.filter((c) => typeof c === 'string').slice(0, MAX_SEARCHES) : [];
+  } catch {
+    return [];
+  }
+}
+
+/** @param {string} caseRef */
+export function rememberCaseRef(caseRef) {
+  const list = [caseRef, ...readCaseRefs().filter((x) => x !== caseRef)].slice(0, MAX_SEARCHES);
+  try {
+    sessionStorage.setItem(CASES, JSON.stringify(list));
+  } catch {
+    // Without storage the analyst types the case reference.
   }
 }

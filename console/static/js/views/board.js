@@ -143,8 +143,11 @@ function fieldsList(fields) {
   );
 }
 
-/** @param {Hit} hit */
-function hitCard(hit) {
+/**
+ * @param {Hit} hit
+ * @param {Node | null} [extra] what the board adds under the hit (the analyst's record request)
+ */
+function hitCard(hit, extra = null) {
   return h(
     'article',
     { class: `hit hit--${['match', 'possible', 'non-match'].includes(hit.band) ? hit.band : 'other'}` },
@@ -165,6 +168,7 @@ function hitCard(hit) {
       ? evidenceTable(hit.evidence)
       : h('p', { class: 'muted' }, 'No per-field evidence was released.'),
     hit.fields && typeof hit.fields === 'object' ? fieldsList(hit.fields) : null,
+    extra,
   );
 }
 
@@ -202,8 +206,9 @@ function decisionList(d) {
 /**
  * One peer's results, dataset by dataset. Exported so the rendering can be checked against a fixture.
  * @param {DatasetResult[]} results
+ * @param {(dataset: string, hit: Hit) => Node | null} [hitExtra]
  */
-export function renderPeerResults(results) {
+export function renderPeerResults(results, hitExtra) {
   if (!Array.isArray(results) || results.length === 0) {
     return h('p', { class: 'muted' }, 'The peer returned no dataset results.');
   }
@@ -229,7 +234,13 @@ export function renderPeerResults(results) {
               typeof r.count === 'number' ? ` ${r.count} matching record${r.count === 1 ? '' : 's'}.` : null,
             )
           : null,
-        hits.length > 0 ? h('div', { class: 'hits' }, hits.map(hitCard)) : null,
+        hits.length > 0
+          ? h(
+              'div',
+              { class: 'hits' },
+              hits.map((hit) => hitCard(hit, hitExtra ? hitExtra(String(r.dataset), hit) : null)),
+            )
+          : null,
       );
     }),
   );
@@ -278,10 +289,30 @@ function subjectSummary(request) {
 
 /**
  * Build the board for a search. `apply` takes a peer status from the event stream, `finish` the final
- * `done` event, `reconcile` the authoritative state from `GET /searches/:id`.
+ * `done` event, `reconcile` the authoritative state from `GET /searches/:id`. With `requestRecord`, every hit
+ * that carries a reference gets what it returns (the analyst's "Request full record"), built once per hit so
+ * a re-render keeps it.
  * @param {SearchState} state
+ * @param {{ requestRecord?: (target: { peer: string, ref: string, dataset: string }) => Node }} [options]
  */
-export function createBoard(state) {
+export function createBoard(state, options = {}) {
+  /** @type {Map<string, Node>} */
+  const extras = new Map();
+  /** @param {string} peer @returns {((dataset: string, hit: Hit) => Node | null) | undefined} */
+  const hitExtra = (peer) => {
+    const make = options.requestRecord;
+    if (!make) return undefined;
+    return (dataset, hit) => {
+      if (typeof hit.ref !== 'string' || hit.ref === '') return null;
+      const key = JSON.stringify([peer, dataset, hit.ref]);
+      let node = extras.get(key);
+      if (!node) {
+        node = make({ peer, ref: hit.ref, dataset });
+        extras.set(key, node);
+      }
+      return node;
+    };
+  };
   const titleId = nextId('board-title');
   /** @type {Map<string, PeerStatus>} */
   const peers = new Map(state.peers.map((p) => [p.agency, { ...p }]));
@@ -455,7 +486,7 @@ export function createBoard(state) {
         h(
           'td',
           { colspan: '6' },
-          h('div', { class: 'peer-detail__body' }, renderPeerResults(p.results ?? [])),
+          h('div', { class: 'peer-detail__body' }, renderPeerResults(p.results ?? [], hitExtra(p.agency))),
         ),
       );
     }

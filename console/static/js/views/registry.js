@@ -1,15 +1,18 @@
 /**
  * Every view of the console, the roles that see it, and how it is built. A view whose API has not landed is
- * a placeholder; when the graph, disclosure and audit endpoints arrive, their entry gets a `create` and the
+ * a placeholder; when its endpoints arrive (the case graph, administration), its entry gets a `create` and the
  * navigation does not change.
  */
+import { inboxView } from './inbox.js';
+import { ledgerView } from './ledger.js';
 import { lookupView } from './lookup.js';
 import { placeholderView } from './placeholder.js';
+import { requestsView } from './requests.js';
 import { searchView } from './search.js';
 
 /**
  * @typedef {{ api: import('../api.js').Api, me: import('../api.js').Me, signal: AbortSignal }} ViewContext
- * @typedef {{ element: HTMLElement, focus: () => void }} View
+ * @typedef {{ element: HTMLElement, focus: () => void, shown?: () => void }} View
  * @typedef {{ id: string, label: string, roles: string[], soon?: boolean, create: (ctx: ViewContext) => View }} ViewDef
  */
 
@@ -34,57 +37,9 @@ export const VIEWS = [
         ],
       }),
   },
-  {
-    id: 'requests',
-    label: 'Disclosure requests',
-    roles: ['analyst'],
-    soon: true,
-    create: () =>
-      placeholderView({
-        title: 'Disclosure requests',
-        lede: 'Full records behind a hit, asked for with a justification.',
-        waitsFor: 'the disclosure API',
-        items: [
-          'Request a full record with justification and urgency',
-          'Follow each request until the owner decides',
-        ],
-      }),
-  },
-  {
-    id: 'inbox',
-    label: 'Inbox',
-    roles: ['disclosure-officer'],
-    soon: true,
-    create: () =>
-      placeholderView({
-        title: 'Disclosure inbox',
-        lede: 'Peers’ requests for full records held by this agency.',
-        waitsFor: 'the disclosure API',
-        items: [
-          'Requests sorted by deadline, overdue ones highlighted',
-          'The requester’s justification and the policy’s advice',
-          'Approve or refuse with a note; the decision goes back signed',
-        ],
-      }),
-  },
-  {
-    id: 'ledger',
-    label: 'Ledger',
-    roles: ['auditor'],
-    soon: true,
-    create: () =>
-      placeholderView({
-        title: 'Audit ledger',
-        lede: 'Every exchange of this node, in a tamper-evident log.',
-        waitsFor: 'the audit API',
-        items: [
-          'The ledger as a filterable, paginated table',
-          'An event’s inclusion proof and the peer’s receipt',
-          '“Verify ledger” with a visible result; export a bundle',
-          'Reconciliation with peers; checkpoint and witness status per peer',
-        ],
-      }),
-  },
+  { id: 'requests', label: 'Disclosure requests', roles: ['analyst'], create: requestsView },
+  { id: 'inbox', label: 'Inbox', roles: ['disclosure-officer'], create: inboxView },
+  { id: 'ledger', label: 'Ledger', roles: ['auditor'], create: ledgerView },
   { id: 'lookup', label: 'Search lookup', roles: ['auditor'], create: lookupView },
   {
     id: 'admin',

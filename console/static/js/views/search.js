@@ -15,6 +15,7 @@ import {
   subjectKind,
 } from '../subjects.js';
 import { createBoard } from './board.js';
+import { disclosureRequestPanel } from './disclosure-request.js';
 import { followBoard } from './follow.js';
 import { field, select, textInput } from './form.js';
 import { problemPanel } from './problem.js';
@@ -426,9 +427,28 @@ export function searchView(ctx) {
     }
   }
 
+  /**
+   * A board whose hits can be asked for in full (step 2), under the search's purpose, legal basis and case.
+   * @param {import('./board.js').SearchState} state
+   */
+  function boardFor(state) {
+    const req = state.request ?? {};
+    return createBoard(state, {
+      requestRecord: ({ peer, ref, dataset }) =>
+        disclosureRequestPanel(ctx, {
+          peer,
+          ref,
+          dataset,
+          caseRef: state.caseRef,
+          purpose: String(req['purpose'] ?? ''),
+          legalBasis: String(req['legalBasis'] ?? ''),
+        }),
+    });
+  }
+
   /** @param {import('./board.js').SearchState} state */
   function start(state) {
-    const board = createBoard(state);
+    const board = boardFor(state);
     boards.unshift(board);
     rememberSearchId(state.id);
     show(board);
@@ -485,7 +505,7 @@ export function searchView(ctx) {
     const restored = [];
     for (const state of states) {
       if (!state || typeof state !== 'object' || ctx.signal.aborted) continue;
-      const board = createBoard(/** @type {import('./board.js').SearchState} */ (state));
+      const board = boardFor(/** @type {import('./board.js').SearchState} */ (state));
       restored.push(board);
       if (board.running) followBoard(ctx.api, board, ctx.signal).finally(renderHistory);
     }
