@@ -11,7 +11,12 @@ import { MosaicNode } from '../gateway/node/node.js';
 const [nodeDir] = process.argv.slice(2) as [string];
 const config = loadNodeConfig(join(nodeDir, 'mosaic.yaml'));
 const node = await MosaicNode.start(
-  { ...config, listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } } },
+  {
+    ...config,
+    listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } },
+    // A benchmark measures throughput; the per-peer rate limit is a deployment choice, lifted here.
+    protocol: { ...config.protocol, rateLimit: { perSecond: 1e6, burst: 1e6 } },
+  },
   { logger: silentLogger },
 );
 process.stdout.write(
