@@ -6,7 +6,10 @@
 type Labels = Readonly<Record<string, string>>;
 
 function key(labels: Labels): string {
-  return JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+  const entries = Object.entries(labels);
+  // The hot path (one label, e.g. a pipeline step) needs no sort and no JSON.
+  if (entries.length === 1) return `${entries[0]![0]}\u0000${entries[0]![1]}`;
+  return JSON.stringify(entries.sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** Labels in name order (with `le` last), so every series has one spelling. */

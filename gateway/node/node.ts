@@ -149,7 +149,7 @@ export class MosaicNode {
 
     this.metrics = createNodeMetrics();
     this.quotas = new QuotaStore(this.db);
-    this.#replay = new ReplayStore(this.db);
+    this.#replay = new ReplayStore(this.db, Math.floor(this.#clock() / 1000));
     this.#rateLimiter = new RateLimiter(
       config.protocol.rateLimit.perSecond,
       config.protocol.rateLimit.burst,
@@ -663,6 +663,7 @@ export class MosaicNode {
       this.logger.error('final checkpoint failed', { error: isMosaicError(err) ? err.code : String(err) });
     }
     this.ledger.close();
+    this.#replay.flush();
     this.db.close();
   }
 }

@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { Agent, request } from 'node:https';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 import {
@@ -13,6 +13,7 @@ import {
 } from '../../contracts/index.js';
 import { decodeCompact, type JwsType, signCompact, verifySignature } from '../jws/compact.js';
 import type { SigningKey } from '../keys/jwk.js';
+import { randomId } from '../random.js';
 import { injectHeaders, inSpan, SpanKind } from '../tracing.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 
@@ -106,7 +107,7 @@ export class PeerClient {
       aud: target,
       iat,
       exp: iat + (this.#opts.queryLifetimeSeconds ?? 60),
-      jti: randomBytes(16).toString('base64url'),
+      jti: randomId(),
       cnf: { 'x5t#S256': identity.certThumbprint },
       ...traceparentClaim(this.#opts.propagateTraceContext ?? true),
     };

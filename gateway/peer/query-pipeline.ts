@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import {
   type DatasetResult,
   type Digest,
@@ -18,6 +17,7 @@ import {
 } from '../jws/compact.js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { SigningKey } from '../keys/jwk.js';
+import { randomId } from '../random.js';
 import { tracer } from '../tracing.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { PeerIdentity } from './identity.js';
@@ -132,12 +132,14 @@ export function envelopeSteps<E extends Envelope>(deps: EnvelopeDeps, typ: JwsTy
   }
 
   function rejectReplay(ex: E): void {
-    const { iss, jti, exp } = ex.jws!.payload;
+    const { iss, jti, exp, iat } = ex.jws!.payload;
     if (typeof jti !== 'string' || jti.length > 64) {
       throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', { issues: [{ path: '/jti', message: 'invalid' }] });
     }
     const keepUntil = (exp as number) + protocol.clockToleranceSeconds;
-    if (!replay.remember(iss as string, jti, keepUntil, Math.floor(ex.now / 1000))) {
+    // iat minus the tolerance: a token stamped just after a restart by a fast clock may predate it.
+    const issuedAt = (iat as number) - protocol.clockToleranceSeconds;
+    if (!replay.remember(iss as string, jti, keepUntil, Math.floor(ex.now / 1000), issuedAt)) {
       throw new MosaicError('MOSAIC_ERR_QUERY_REPLAYED');
     }
   }
@@ -169,7 +171,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
 
   async function appendAudit(ex: Exchange): Promise<void> {
     // Audit first (DESIGN principle 4): if this rejects, the response is never built, let alone sent.
-    ex.responseJti = randomBytes(16).toString('base64url');
+    ex.responseJti = randomId();
     ex.receipt = await deps.audit.recordExchange({
       query: verified(ex),
       decision: ex.decision!,

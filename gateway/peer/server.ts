@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomHex } from '../random.js';
 import { type IncomingMessage, STATUS_CODES, type ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { TLSSocket } from 'node:tls';
@@ -171,7 +171,7 @@ export function createPeerServer(opts: PeerServerOptions): Server {
   async function answerQuery(req: IncomingMessage, res: ServerResponse, spanTraceId: string): Promise<void> {
     const now = opts.clock();
     // The trace id ties the problem document, the log line and the trace together; random when untraced.
-    const traceId = /^0+$/.test(spanTraceId) ? randomBytes(16).toString('hex') : spanTraceId;
+    const traceId = /^0+$/.test(spanTraceId) ? randomHex() : spanTraceId;
     const identity = peerIdentityOf(req.socket as TLSSocket);
     let ex: Exchange | undefined;
     try {
@@ -210,7 +210,7 @@ export function createPeerServer(opts: PeerServerOptions): Server {
 
   async function handleRoute(route: PeerRoute, params: string[], req: IncomingMessage, res: ServerResponse) {
     const now = opts.clock();
-    const traceId = randomBytes(16).toString('hex');
+    const traceId = randomHex();
     try {
       const identity = peerIdentityOf(req.socket as TLSSocket);
       const peer = authenticateMember(identity, opts.trust, now);
