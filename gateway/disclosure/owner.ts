@@ -114,7 +114,7 @@ export class DisclosureDesk {
         bodyType: 'application/jose',
         handle: async ({ identity, now, body }) => {
           const ex: DisclosureExchange = { now, identity, token: body.trim() };
-          for (const step of steps) step(ex);
+          for (const step of steps) await step(ex);
           if (!validateClaims(ex.jws!.payload)) {
             throw new MosaicError('MOSAIC_ERR_DISCLOSURE_SCHEMA', { issues: validateClaims.issues() });
           }

@@ -12,8 +12,8 @@ import {
   type DecodedJws,
   decodeCompact,
   type JwsType,
-  signCompact,
-  verifySignature as verifyJwsSignature,
+  signCompactAsync,
+  verifySignatureAsync as verifyJwsSignatureAsync,
 } from '../jws/compact.js';
 import { SpanStatusCode } from '@opentelemetry/api';
 import type { SigningKey } from '../keys/jwk.js';
@@ -69,7 +69,10 @@ export interface EnvelopeDeps {
  * TLS peer is a member → JWS signature with the issuer's keys → certificate binding → time window → `jti`
  * never seen. `typ` keeps one message type from being replayed as another.
  */
-export function envelopeSteps<E extends Envelope>(deps: EnvelopeDeps, typ: JwsType): ((ex: E) => void)[] {
+export function envelopeSteps<E extends Envelope>(
+  deps: EnvelopeDeps,
+  typ: JwsType,
+): ((ex: E) => void | Promise<void>)[] {
   const { trust, replay, protocol } = deps;
 
   function authenticatePeer(ex: E): void {
@@ -81,7 +84,7 @@ export function envelopeSteps<E extends Envelope>(deps: EnvelopeDeps, typ: JwsTy
     }
   }
 
-  function verifySignature(ex: E): void {
+  async function verifySignature(ex: E): Promise<void> {
     const jws = decodeCompact(ex.token, typ);
     const iss = jws.payload['iss'];
     if (typeof iss !== 'string') throw new MosaicError('MOSAIC_ERR_QUERY_SCHEMA', { detail: 'iss missing' });
@@ -89,7 +92,7 @@ export function envelopeSteps<E extends Envelope>(deps: EnvelopeDeps, typ: JwsTy
     if (!issuer) throw new MosaicError('MOSAIC_ERR_JWS_UNKNOWN_ISSUER');
     const key = issuer.keys.get(jws.header.kid);
     if (!key) throw new MosaicError('MOSAIC_ERR_JWS_KEY_NOT_OF_ISSUER');
-    verifyJwsSignature(jws, key);
+    await verifyJwsSignatureAsync(jws, key);
     ex.jws = jws;
   }
 
@@ -180,7 +183,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
     });
   }
 
-  function signResponse(ex: Exchange): void {
+  async function signResponse(ex: Exchange): Promise<void> {
     const claims = ex.claims!;
     const response: ResponseClaims = {
       iss: deps.self,
@@ -193,7 +196,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
       results: ex.results!,
       receipt: ex.receipt ?? null,
     };
-    ex.response = signCompact(response, deps.signer(), 'mosaic-response+jws');
+    ex.response = await signCompactAsync(response, deps.signer(), 'mosaic-response+jws');
   }
 
   return [
