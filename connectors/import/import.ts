@@ -141,7 +141,10 @@ export function importFile(
         try {
           return bytes === undefined ? decoder.decode() : decoder.decode(bytes, { stream });
         } catch (cause) {
-          throw new MosaicError('MOSAIC_ERR_IMPORT_FILE_MALFORMED', { detail: 'the file is not valid UTF-8', cause });
+          throw new MosaicError('MOSAIC_ERR_IMPORT_FILE_MALFORMED', {
+            detail: 'the file is not valid UTF-8',
+            cause,
+          });
         }
       };
       const buf = Buffer.allocUnsafe(CHUNK);
