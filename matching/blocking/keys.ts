@@ -7,12 +7,14 @@ import { metaphone, skeleton } from '../normalise/phonetic.js';
  * day/month, missing given name, dropped vowels) still leaves another key intact:
  *
  * - `fy`  Double Metaphone of each family token + birth year
- * - `gy`  Double Metaphone of the first given token + birth year (survives a surname change or typo)
+ * - `gy`  Double Metaphone of the first given token + birth year, and the years either side (survives a
+ *         surname change or typo, and a year typed one off)
  * - `sk`  consonant skeleton of each family token + given initial + birth year (abjad transliterations)
  * - `in`  sorted name-token initials + full birth date (survives two name typos)
  * - `gf`  Double Metaphone of the first given and each family token, order-free (no or wrong birth date)
  * - `d`   full birth date alone
  * - `fp`, `gp`  Double Metaphone of the family / first given name + postcode (or city)
+ * - `eg`  Double Metaphone of the first given token + e-mail domain (a typo in the local part)
  * - identifiers: `ph` phone, `em` email, `doc`, `nid`, `iban`, `acc`, `plate`, `vin`, `org`, `adr`
  */
 export function blockingKeys(f: Features): string[] {
@@ -30,7 +32,12 @@ export function blockingKeys(f: Features): string[] {
   const g0Code = g0 === undefined ? undefined : metaphone(g0)[0];
   for (const y of years) {
     for (const c of famCodes) keys.add(`fy:${c}:${y}`);
-    if (g0Code !== undefined) keys.add(`gy:${g0Code}:${y}`);
+    if (g0Code !== undefined) {
+      keys.add(`gy:${g0Code}:${y}`);
+      // A year typed one off is a common slip; the neighbouring years keep the given-name block.
+      keys.add(`gy:${g0Code}:${Number(y) - 1}`);
+      keys.add(`gy:${g0Code}:${Number(y) + 1}`);
+    }
     for (const t of family.slice(0, 3)) {
       const sk = skeleton(t);
       if (sk.length >= 2) keys.add(`sk:${sk}:${g0?.[0] ?? ''}:${y}`);
@@ -55,6 +62,9 @@ export function blockingKeys(f: Features): string[] {
   if (g0Code !== undefined)
     for (const c of famCodes) keys.add(`gf:${g0Code < c ? `${g0Code}:${c}` : `${c}:${g0Code}`}`);
 
+  // The e-mail domain with the given name: a personal domain, or a typo in the local part, still blocks.
+  if (g0Code !== undefined)
+    for (const e of f.emails ?? []) keys.add(`eg:${g0Code}:${e.slice(e.indexOf('@') + 1)}`);
   for (const p of f.phones ?? []) keys.add(`ph:${p}`);
   for (const e of f.emails ?? []) keys.add(`em:${e}`);
   for (const d of f.documents ?? []) keys.add(`doc:${d}`);
