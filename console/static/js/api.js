@@ -178,6 +178,26 @@ export function createApi(options) {
       if (!res.ok) throw await failure(res);
       return res.text();
     },
+    /** A case's network (hits, identifiers, links, analysis). @param {string} caseRef @param {AbortSignal} [signal] */
+    caseGraph: (caseRef, signal) =>
+      request('GET', `/api/v1/cases/${encodeURIComponent(caseRef)}/graph`, undefined, signal),
+    /** Shortest path between two nodes. @param {string} caseRef @param {Record<string, string>} params @param {AbortSignal} [signal] */
+    casePath: (caseRef, params, signal) =>
+      request(
+        'GET',
+        `/api/v1/cases/${encodeURIComponent(caseRef)}/graph/path${query(params)}`,
+        undefined,
+        signal,
+      ),
+    /** Confirm or reject a possibly-same link. @param {string} caseRef @param {string} edgeId @param {unknown} body */
+    decideEdge: (caseRef, edgeId, body) =>
+      request(
+        'POST',
+        `/api/v1/cases/${encodeURIComponent(caseRef)}/edges/${encodeURIComponent(edgeId)}/decision`,
+        body,
+      ),
+    /** A new search on a graph entity (202, the search). @param {string} caseRef @param {unknown} body */
+    pivot: (caseRef, body) => request('POST', `/api/v1/cases/${encodeURIComponent(caseRef)}/pivot`, body),
     /** Latest checkpoint, cosignatures, witnessed logs, split views. @param {AbortSignal} [signal] */
     auditCheckpoints: (signal) => request('GET', '/api/v1/audit/checkpoints', undefined, signal),
     /**

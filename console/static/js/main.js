@@ -139,8 +139,10 @@ function showShell(me) {
     if (readToken() === null) return;
     // Only `#/view` is a route; any other fragment (an in-page link) leaves the view alone.
     if (location.hash !== '' && !location.hash.startsWith('#/') && main.firstChild !== null) return;
-    const wanted = location.hash.replace(/^#\//, '');
+    // `#/view` or `#/view/argument` (the search view opens the board of `#/search/<id>`).
+    const [wanted = '', ...rest] = location.hash.replace(/^#\//, '').split('/');
     const def = views.find((v) => v.id === wanted) ?? views[0];
+    const arg = def?.id === wanted && rest.length > 0 ? decodeURIComponent(rest.join('/')) : undefined;
     if (!def) {
       replace(
         main,
@@ -167,7 +169,7 @@ function showShell(me) {
     document.title = `${def.label} · Mosaic`;
     // Move focus to the new view's heading on navigation, not on first load (the user has not moved yet).
     if (!first) view.focus();
-    view.shown?.();
+    view.shown?.(arg);
   }
 
   window.onhashchange = route;

@@ -1,10 +1,11 @@
 /**
  * Every view of the console, the roles that see it, and how it is built. A view whose API has not landed is
- * a placeholder; when its endpoints arrive (the case graph, administration), its entry gets a `create` and the
- * navigation does not change.
+ * a placeholder; when its endpoints arrive (administration), its entry gets a `create` and the navigation does
+ * not change.
  */
 import { inboxView } from './inbox.js';
 import { ledgerView } from './ledger.js';
+import { linkChartView } from './linkchart.js';
 import { lookupView } from './lookup.js';
 import { placeholderView } from './placeholder.js';
 import { requestsView } from './requests.js';
@@ -12,31 +13,14 @@ import { searchView } from './search.js';
 
 /**
  * @typedef {{ api: import('../api.js').Api, me: import('../api.js').Me, signal: AbortSignal }} ViewContext
- * @typedef {{ element: HTMLElement, focus: () => void, shown?: () => void }} View
+ * @typedef {{ element: HTMLElement, focus: () => void, shown?: (arg?: string) => void }} View
  * @typedef {{ id: string, label: string, roles: string[], soon?: boolean, create: (ctx: ViewContext) => View }} ViewDef
  */
 
 /** @type {ViewDef[]} */
 export const VIEWS = [
   { id: 'search', label: 'Search', roles: ['analyst'], create: searchView },
-  {
-    id: 'graph',
-    label: 'Link chart',
-    roles: ['analyst'],
-    soon: true,
-    create: () =>
-      placeholderView({
-        title: 'Link chart',
-        lede: 'The case as a network: entities by type, agencies by colour.',
-        waitsFor: 'the case graph API',
-        items: [
-          'Entities from every peer’s hits, “possibly same” links dashed with their score',
-          'Click an entity for its details and pivot into a new federated search',
-          'Confirm or reject a “possibly same” link; identifier hubs flagged',
-          'Shortest path between two selected entities',
-        ],
-      }),
-  },
+  { id: 'graph', label: 'Link chart', roles: ['analyst'], create: linkChartView },
   { id: 'requests', label: 'Disclosure requests', roles: ['analyst'], create: requestsView },
   { id: 'inbox', label: 'Inbox', roles: ['disclosure-officer'], create: inboxView },
   { id: 'ledger', label: 'Ledger', roles: ['auditor'], create: ledgerView },

@@ -4,7 +4,7 @@
  */
 import { ApiProblem } from '../api.js';
 import { announce, h, nextId, replace } from '../dom.js';
-import { readSearchIds, rememberSearchId } from '../session.js';
+import { readSearchIds, rememberCaseRef, rememberSearchId } from '../session.js';
 import {
   buildSearchRequest,
   fieldForIssuePath,
@@ -451,6 +451,7 @@ export function searchView(ctx) {
     const board = boardFor(state);
     boards.unshift(board);
     rememberSearchId(state.id);
+    rememberCaseRef(state.caseRef);
     show(board);
     // In the one-column layout the board is below the form: bring it into view.
     if (window.matchMedia('(max-width: 1100px)').matches) board.element.scrollIntoView({ block: 'start' });
@@ -515,12 +516,39 @@ export function searchView(ctx) {
     else renderHistory();
   }
 
+  /**
+   * Searches started elsewhere in this tab (a pivot from the link chart) join the list; `#/search/<id>` opens
+   * that search's board.
+   * @param {string} [id]
+   */
+  async function catchUp(id) {
+    await restoring;
+    const known = new Set(boards.map((b) => b.id));
+    const missing = readSearchIds().filter((x) => !known.has(x));
+    const states = await Promise.all(missing.map((x) => ctx.api.getSearch(x, ctx.signal).catch(() => null)));
+    for (const state of states.reverse()) {
+      if (!state || typeof state !== 'object' || ctx.signal.aborted) continue;
+      const board = boardFor(/** @type {import('./board.js').SearchState} */ (state));
+      boards.unshift(board);
+      if (board.running) followBoard(ctx.api, board, ctx.signal).finally(renderHistory);
+    }
+    const wanted = id ? boards.find((b) => b.id === id) : undefined;
+    if (wanted) {
+      show(wanted);
+      wanted.focusTitle();
+    } else if (missing.length > 0) renderHistory();
+  }
+
   renderSelectors();
-  restore();
+  const restoring = restore();
   return {
     element,
     focus() {
       document.getElementById(headingId)?.focus();
+    },
+    /** @param {string} [id] */
+    shown(id) {
+      catchUp(id);
     },
   };
 }
