@@ -100,13 +100,12 @@ describe.skipIf(!hasChromium)('console: the link chart (Chromium, three real nod
     });
     page.on('pageerror', (e) => problems.push(`pageerror: ${e.message}`));
     // Every CSP violation of the page, whatever its directive, is kept where the test can read it.
-    await page.addInitScript(() => {
-      const w = window as unknown as { cspViolations: string[] };
-      w.cspViolations = [];
+    await page.addInitScript(`
+      window.cspViolations = [];
       document.addEventListener('securitypolicyviolation', (e) => {
-        w.cspViolations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile}:${e.lineNumber}`);
+        window.cspViolations.push(e.violatedDirective + ' ' + e.blockedURI + ' ' + e.sourceFile + ':' + e.lineNumber);
       });
-    });
+    `);
     return page;
   }
 
