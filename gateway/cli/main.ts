@@ -8,6 +8,7 @@ import {
   federationInit,
   federationPublish,
   federationRemoveMember,
+  federationRevoke,
   federationUpdateMember,
 } from './commands/federation.js';
 import { auditExport, auditPurge, auditReconcile, auditVerify } from './commands/audit.js';
@@ -27,6 +28,7 @@ export const COMMANDS: readonly Command[] = [
   federationUpdateMember,
   federationRemoveMember,
   federationPublish,
+  federationRevoke,
   nodeInit,
   nodeStart,
   nodeBackup,

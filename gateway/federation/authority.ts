@@ -16,7 +16,9 @@ import {
 } from '../keys/files.js';
 import { generateSigningKey, type SigningKey, signingKeyFrom } from '../keys/jwk.js';
 import {
+  certificateSerial,
   createCertificateAuthority,
+  createCrl,
   generateTlsKey,
   issueCertificate,
   readCsr,
@@ -33,6 +35,8 @@ import type { MembershipRequest } from './membership.js';
  *   anchors.json        authority public keys: what every node trusts
  *   members.json        the draft member list the next publish will sign
  *   trust-list.jws      the last published, signed trust list
+ *   certificates.json   every TLS certificate issued, per member (serial, dates), and the revoked ones
+ *   crl.pem             the last CRL (X.509 v2) signed by the CA; an empty one is issued at init
  */
 export const FED_FILES = {
   authorityKey: 'authority.key.pem',
@@ -41,7 +45,30 @@ export const FED_FILES = {
   anchors: 'anchors.json',
   members: 'members.json',
   trustList: 'trust-list.jws',
+  certificates: 'certificates.json',
+  crl: 'crl.pem',
 } as const;
+
+/** Issued and revoked certificates, and the number of the last CRL. */
+interface CertificatesFile {
+  issued: { agencyId: string; serial: string; issuedAt: string; notAfter: string }[];
+  revoked: { agencyId: string; serial: string; revokedAt: string }[];
+  crlNumber: number;
+}
+
+function readCertificates(dir: string): CertificatesFile {
+  try {
+    return JSON.parse(readFileSync(join(dir, FED_FILES.certificates), 'utf8')) as CertificatesFile;
+  } catch (err) {
+    // A federation directory from before revocation existed: no record yet.
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { issued: [], revoked: [], crlNumber: 0 };
+    throw err;
+  }
+}
+
+function writeCertificates(dir: string, c: CertificatesFile): void {
+  writePublicFile(join(dir, FED_FILES.certificates), `${JSON.stringify(c, null, 2)}\n`, true);
+}
 
 interface MembersFile {
   federation: string;
@@ -73,6 +100,12 @@ export function initFederation(o: InitFederationOptions): { anchors: TrustAnchor
   writePublicFile(join(o.dir, FED_FILES.anchors), `${JSON.stringify(anchors, null, 2)}\n`);
   const members: MembersFile = { federation: o.federation, purposes: [...o.purposes], members: [] };
   writePublicFile(join(o.dir, FED_FILES.members), `${JSON.stringify(members, null, 2)}\n`);
+  // An empty CRL from day one, so nodes can configure `tls.crl` before anyone is revoked.
+  writeCertificates(o.dir, { issued: [], revoked: [], crlNumber: 1 });
+  writePublicFile(
+    join(o.dir, FED_FILES.crl),
+    createCrl({ caCertPem: caPem, caKey, revoked: [], crlNumber: 1, now: o.now }),
+  );
   return { anchors };
 }
 
@@ -120,6 +153,14 @@ export function admitMember(o: AdmitOptions): { certPem: string; caPem: string; 
     throw new MosaicError('MOSAIC_ERR_CSR_INVALID', { detail: 'CSR CN is not the agency id' });
   }
   const certPem = issueCertificate(caPem, caKey, o.request.csr, o.now, o.validDays);
+  const certs = readCertificates(o.dir);
+  certs.issued.push({
+    agencyId: o.request.agencyId,
+    serial: certificateSerial(certPem),
+    issuedAt: o.now.toISOString(),
+    notAfter: new Date(o.now.getTime() + (o.validDays ?? 365) * 86_400_000).toISOString(),
+  });
+  writeCertificates(o.dir, certs);
   const members = readMembers(o.dir);
   const existing = members.members.find((m) => m.agencyId === o.request.agencyId);
   const pin = spkiPin(certPem);
@@ -202,4 +243,50 @@ export function publishTrustList(o: PublishOptions): { version: number; token: s
   const token = signTrustList(list, authorityKey);
   writePublicFile(join(o.dir, FED_FILES.trustList), `${token}\n`, true);
   return { version, token };
+}
+
+export interface RevokeOptions {
+  readonly dir: string;
+  readonly passphrase: string;
+  readonly now: Date;
+  /** Revoke the serial of this member's current (last issued) certificate; omit to re-issue the CRL only. */
+  readonly agencyId?: string;
+  /** CRL validity (nextUpdate) in days; default 30. */
+  readonly validDays?: number;
+}
+
+/**
+ * Revoke a member's current TLS certificate and sign the next CRL (all revoked serials) into `crl.pem`. The
+ * member list is not touched: removing it from the trust list is a separate, published step.
+ */
+export function revokeCertificate(o: RevokeOptions): { crlPem: string; serial?: string; crlNumber: number } {
+  const caKey = loadPrivateKey(join(o.dir, FED_FILES.caKey), o.passphrase);
+  const caPem = readRequiredFile(join(o.dir, FED_FILES.caCert));
+  const certs = readCertificates(o.dir);
+  let serial: string | undefined;
+  if (o.agencyId !== undefined) {
+    const current = certs.issued.filter((c) => c.agencyId === o.agencyId).at(-1);
+    if (current === undefined) {
+      throw new MosaicError('MOSAIC_ERR_TRUST_UNKNOWN_AGENCY', {
+        detail: `no certificate issued to ${o.agencyId} is on record`,
+      });
+    }
+    serial = current.serial;
+    if (!certs.revoked.some((r) => r.serial === serial)) {
+      certs.revoked.push({ agencyId: o.agencyId, serial, revokedAt: o.now.toISOString() });
+    }
+  }
+  const crlNumber = certs.crlNumber + 1;
+  const crlPem = createCrl({
+    caCertPem: caPem,
+    caKey,
+    revoked: certs.revoked.map((r) => ({ serial: r.serial, revokedAt: new Date(r.revokedAt) })),
+    crlNumber,
+    now: o.now,
+    ...(o.validDays === undefined ? {} : { validDays: o.validDays }),
+  });
+  certs.crlNumber = crlNumber;
+  writeCertificates(o.dir, certs);
+  writePublicFile(join(o.dir, FED_FILES.crl), crlPem, true);
+  return { crlPem, crlNumber, ...(serial === undefined ? {} : { serial }) };
 }

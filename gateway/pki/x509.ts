@@ -173,3 +173,101 @@ export function readCertificate(pem: string, what: string): X509Certificate {
     });
   }
 }
+
+export interface RevokedEntry {
+  /** Certificate serial number, hex (as forge and `X509Certificate.serialNumber` give it). */
+  readonly serial: string;
+  readonly revokedAt: Date;
+}
+
+export interface CrlOptions {
+  readonly caCertPem: string;
+  readonly caKey: KeyObject;
+  readonly revoked: readonly RevokedEntry[];
+  /** CRL number (RFC 5280 §5.2.3): must increase with every CRL the CA issues. */
+  readonly crlNumber: number;
+  readonly now: Date;
+  /** nextUpdate = now + validDays. OpenSSL refuses every certificate of the CA once the CRL has expired. */
+  readonly validDays?: number;
+}
+
+/** A DER INTEGER from a hex string, with a leading zero octet when the top bit is set (stays positive). */
+function asn1PositiveInteger(hex: string): forge.asn1.Asn1 {
+  const { asn1, util } = forge;
+  let h = hex.toLowerCase().replace(/^0+(?=.)/, '');
+  if (!/^[0-9a-f]+$/.test(h))
+    throw new MosaicError('MOSAIC_ERR_KEY_INVALID', { detail: `bad serial ${hex}` });
+  if (h.length % 2 === 1) h = `0${h}`;
+  if (Number.parseInt(h.slice(0, 2), 16) >= 0x80) h = `00${h}`;
+  return asn1.create(asn1.Class.UNIVERSAL, asn1.Type.INTEGER, false, util.hexToBytes(h));
+}
+
+/** RFC 5280 §4.1.2.5: UTCTime through 2049, GeneralizedTime from 2050. */
+function asn1Time(d: Date): forge.asn1.Asn1 {
+  const { asn1 } = forge;
+  return d.getUTCFullYear() < 2050
+    ? asn1.create(asn1.Class.UNIVERSAL, asn1.Type.UTCTIME, false, asn1.dateToUtcTime(d))
+    : asn1.create(asn1.Class.UNIVERSAL, asn1.Type.GENERALIZEDTIME, false, asn1.dateToGeneralizedTime(d));
+}
+
+/**
+ * An X.509 v2 CRL (RFC 5280 §5) signed by the federation CA: sha256WithRSAEncryption (PKCS#1 v1.5), issuer =
+ * the CA subject, the CRL number and authority key identifier extensions, one entry per revoked serial. forge
+ * has no CRL builder, so the TBSCertList is assembled with forge.asn1. PEM label `X509 CRL` (what Node's `crl`
+ * TLS option reads).
+ */
+export function createCrl(o: CrlOptions): string {
+  const { asn1, util } = forge;
+  const U = asn1.Class.UNIVERSAL;
+  const T = asn1.Type;
+  const seq = (items: forge.asn1.Asn1[]) => asn1.create(U, T.SEQUENCE, true, items);
+  const oid = (o: string) => asn1.create(U, T.OID, false, asn1.oidToDer(o).getBytes());
+  const caCert = pki.certificateFromPem(o.caCertPem);
+  const sigAlg = seq([oid(pki.oids['sha256WithRSAEncryption']!), asn1.create(U, T.NULL, false, '')]);
+  const thisUpdate = new Date(o.now.getTime() - 60_000);
+  const nextUpdate = new Date(o.now.getTime() + (o.validDays ?? 30) * DAY_MS);
+  const entries = o.revoked.map((r) => seq([asn1PositiveInteger(r.serial), asn1Time(r.revokedAt)]));
+  const extension = (id: string, value: forge.asn1.Asn1) =>
+    seq([oid(id), asn1.create(U, T.OCTETSTRING, false, asn1.toDer(value).getBytes())]);
+  const extensions = asn1.create(asn1.Class.CONTEXT_SPECIFIC, 0, true, [
+    seq([
+      // authorityKeyIdentifier: [0] keyIdentifier, the same id the node certificates carry.
+      extension(
+        '2.5.29.35',
+        seq([
+          asn1.create(
+            asn1.Class.CONTEXT_SPECIFIC,
+            0,
+            false,
+            caCert.generateSubjectKeyIdentifier().getBytes(),
+          ),
+        ]),
+      ),
+      // cRLNumber
+      extension('2.5.29.20', asn1PositiveInteger(o.crlNumber.toString(16))),
+    ]),
+  ]);
+  const tbs = seq([
+    asn1.create(U, T.INTEGER, false, util.hexToBytes('01')), // v2
+    sigAlg,
+    pki.distinguishedNameToAsn1(caCert.subject),
+    asn1Time(thisUpdate),
+    asn1Time(nextUpdate),
+    ...(entries.length > 0 ? [seq(entries)] : []),
+    extensions,
+  ]);
+  const digest = md.sha256.create();
+  digest.update(asn1.toDer(tbs).getBytes());
+  const signature = forgeKey(o.caKey).sign(digest);
+  const crl = seq([
+    tbs,
+    seq([oid(pki.oids['sha256WithRSAEncryption']!), asn1.create(U, T.NULL, false, '')]),
+    asn1.create(U, T.BITSTRING, false, `\u0000${signature}`),
+  ]);
+  return forge.pem.encode({ type: 'X509 CRL', body: asn1.toDer(crl).getBytes() }, { maxline: 64 });
+}
+
+/** The hex serial number of a PEM certificate. */
+export function certificateSerial(certPem: string): string {
+  return readCertificate(certPem, 'certificate').serialNumber.toLowerCase();
+}

@@ -7,6 +7,7 @@ import {
   initFederation,
   publishTrustList,
   removeMember,
+  revokeCertificate,
   updateMember,
 } from '../../federation/authority.js';
 import { parseMembershipRequest } from '../../federation/membership.js';
@@ -53,6 +54,7 @@ export const federationInit: Command = {
     io.out(`federation ${name} created in ${dir}`);
     io.out(`authority key id: ${anchors.keys[0]!.kid}`);
     io.out(`give every node ${join(dir, FED_FILES.anchors)} and ${join(dir, FED_FILES.caCert)}`);
+    io.out(`and, for tls.crl, the (empty) certificate revocation list ${join(dir, FED_FILES.crl)}`);
     return 0;
   },
 };
@@ -171,6 +173,44 @@ export const federationPublish: Command = {
       ...(version === undefined ? {} : { version }),
     });
     io.out(`published trust list version ${v} to ${join(str(args, 'dir'), FED_FILES.trustList)}`);
+    return 0;
+  },
+};
+
+/** Where a node keeps the federation CRL when `--out NODE_DIR` is given (point `tls.crl` at it). */
+export const NODE_CRL_FILE = 'federation/crl.pem';
+
+export const federationRevoke: Command = {
+  path: ['federation', 'revoke'],
+  summary:
+    "Revoke a member's current TLS certificate and sign the next CRL into FED/crl.pem (with --out NODE_DIR, " +
+    'also federation/crl.pem there). Nodes with tls.crl refuse it on new connections after SIGHUP.',
+  options: {
+    ...dirOption,
+    agency: { type: 'string', description: 'agency id whose current certificate is revoked' },
+    'valid-days': { type: 'string', description: 'CRL validity (nextUpdate) in days (default 30)' },
+    out: { type: 'string', description: 'node directory to write federation/crl.pem into' },
+    ...passphraseOption,
+  },
+  async run(args, io) {
+    const dir = str(args, 'dir');
+    const agencyId = optStr(args, 'agency');
+    const { crlPem, serial, crlNumber } = revokeCertificate({
+      dir,
+      passphrase: readPassphrase(args, io),
+      now: new Date(io.now()),
+      validDays: int(args, 'valid-days', 30, 1, 366),
+      ...(agencyId === undefined ? {} : { agencyId }),
+    });
+    const out = optStr(args, 'out');
+    if (out !== undefined) {
+      writePublicFile(join(out, NODE_CRL_FILE), crlPem, true);
+      io.out(`wrote ${join(out, NODE_CRL_FILE)}`);
+    }
+    io.out(
+      `${serial === undefined ? 'reissued CRL' : `revoked ${agencyId} certificate ${serial}`}; CRL number ${crlNumber} in ${join(dir, FED_FILES.crl)}`,
+    );
+    io.out('copy it to every node (tls.crl) and send SIGHUP');
     return 0;
   },
 };
