@@ -36,7 +36,8 @@ import {
 import { createQueryPipeline } from '../peer/query-pipeline.js';
 import { RateLimiter } from '../peer/rate-limit.js';
 import { ReplayStore } from '../peer/replay-store.js';
-import { createPeerServer, type PeerRoute } from '../peer/server.js';
+import { closeRevokedConnections, createPeerServer, type PeerRoute } from '../peer/server.js';
+import { crlRevokedSerials } from '../pki/x509.js';
 import { fetchTrustList } from '../trust/source.js';
 import { CaseStore } from '../search/cases.js';
 import type { OutboundAuditPort } from '../search/outbound-audit.js';
@@ -482,12 +483,24 @@ export class MosaicNode {
     let identity: string;
     try {
       const next = loadIdentity(this.config);
+      // A CRL that does not parse or is not the CA's refuses the whole identity reload, before anything changes.
+      const revoked =
+        next.tls.crl === undefined
+          ? undefined
+          : crlRevokedSerials(
+              next.tls.crl,
+              next.tls.ca.split(/(?<=-----END CERTIFICATE-----)/).filter((c) => c.includes('BEGIN')),
+            );
       this.#peerServer.setSecureContext({
         key: next.tls.key,
         cert: next.tls.cert,
         ca: next.tls.ca,
         ...(next.tls.crl === undefined ? {} : { crl: next.tls.crl }),
       });
+      if (revoked !== undefined) {
+        const closed = closeRevokedConnections(this.#peerServer, revoked);
+        if (closed > 0) this.logger.warn('closed connections of revoked certificates', { closed });
+      }
       if (next.signingKey.kid !== this.#identity.signingKey.kid) {
         await this.#adminEvent({
           kind: 'key-changed',

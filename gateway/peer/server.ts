@@ -8,6 +8,7 @@ import { extractContext, inSpan, SpanKind } from '../tracing.js';
 import type { NodeMetrics } from '../metrics/registry.js';
 import { mediaType, readBody, sendJose, sendJson, sendProblem } from './http.js';
 import { type PeerIdentity, peerIdentityOf } from './identity.js';
+import { normaliseSerial } from '../pki/x509.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { AuditPort } from './ports.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -73,6 +74,26 @@ function retryAfter(res: ServerResponse, err: unknown): void {
   }
 }
 
+const openSockets = new WeakMap<Server, Set<TLSSocket>>();
+
+/**
+ * Close every open peer connection whose client certificate has one of these serials (normalised hex). The
+ * TLS verdict is read once per connection and OpenSSL checks a CRL only at the handshake, so without this a
+ * keep-alive connection opened before a revocation would go on being served (threat model P24). A request
+ * in flight on such a connection is cut off; the peer sees a reset. Returns how many were closed.
+ */
+export function closeRevokedConnections(server: Server, revoked: ReadonlySet<string>): number {
+  let closed = 0;
+  for (const socket of openSockets.get(server) ?? []) {
+    const serial = socket.getPeerX509Certificate()?.serialNumber;
+    if (serial !== undefined && revoked.has(normaliseSerial(serial))) {
+      socket.destroy();
+      closed += 1;
+    }
+  }
+  return closed;
+}
+
 export function createPeerServer(opts: PeerServerOptions): Server {
   const server = createServer(
     {
@@ -99,8 +120,12 @@ export function createPeerServer(opts: PeerServerOptions): Server {
       });
     },
   );
+  const open = new Set<TLSSocket>();
+  openSockets.set(server, open);
   server.on('secureConnection', (socket: TLSSocket) => {
     peerIdentityOf(socket);
+    open.add(socket);
+    socket.once('close', () => open.delete(socket));
   });
   // With a listener, Node leaves the answer to a malformed or too-slow request to us: a coded problem
   // instead of its plain-text 400/408/431, then the connection is closed.

@@ -5,7 +5,14 @@
  * slower); ECDSA would save ~5–10 % per handshake only (perf-limits §4). Parsing and pinning of certificates
  * that arrive over TLS use node:crypto's X509Certificate, never forge.
  */
-import { createHash, generateKeyPairSync, type KeyObject, randomBytes, X509Certificate } from 'node:crypto';
+import {
+  createHash,
+  verify as cryptoVerify,
+  generateKeyPairSync,
+  type KeyObject,
+  randomBytes,
+  X509Certificate,
+} from 'node:crypto';
 import { isIP } from 'node:net';
 import forge from 'node-forge';
 import { MosaicError } from '../../contracts/index.js';
@@ -270,4 +277,58 @@ export function createCrl(o: CrlOptions): string {
 /** The hex serial number of a PEM certificate. */
 export function certificateSerial(certPem: string): string {
   return readCertificate(certPem, 'certificate').serialNumber.toLowerCase();
+}
+
+/**
+ * The serial numbers (lower-case hex, no leading zeros) a CRL revokes, once its signature verifies against
+ * one of the given CA certificates. Used to close connections opened before a revocation: OpenSSL checks the
+ * CRL only at the handshake. A CRL that does not parse or verify is refused with MOSAIC_ERR_CONFIG_INVALID.
+ */
+export function crlRevokedSerials(crlPem: string, caPems: readonly string[]): Set<string> {
+  const { asn1, util } = forge;
+  let crl: forge.asn1.Asn1;
+  try {
+    crl = asn1.fromDer(forge.pem.decode(crlPem)[0]!.body, true);
+  } catch {
+    throw new MosaicError('MOSAIC_ERR_CONFIG_INVALID', { detail: 'the CRL does not parse' });
+  }
+  const parts = Array.isArray(crl.value) ? crl.value : [];
+  const [tbs, , sig] = parts;
+  if (tbs === undefined || sig === undefined || typeof sig.value !== 'string' || !Array.isArray(tbs.value))
+    throw new MosaicError('MOSAIC_ERR_CONFIG_INVALID', { detail: 'the CRL is not a signed CertificateList' });
+  const tbsDer = Buffer.from(asn1.toDer(tbs).getBytes(), 'binary');
+  const signature = Buffer.from(sig.value.slice(1), 'binary'); // BIT STRING: drop the unused-bits byte
+  const verified = caPems.some((pem) => {
+    try {
+      return cryptoVerify('sha256', tbsDer, new X509Certificate(pem).publicKey, signature);
+    } catch {
+      return false;
+    }
+  });
+  if (!verified)
+    throw new MosaicError('MOSAIC_ERR_CONFIG_INVALID', {
+      detail: 'the CRL is not signed by the federation CA',
+    });
+  // TBSCertList: version?, signature, issuer, thisUpdate, nextUpdate?, revokedCertificates?, [0] extensions?
+  const fields = tbs.value as forge.asn1.Asn1[];
+  const isTime = (a: forge.asn1.Asn1) =>
+    a.tagClass === asn1.Class.UNIVERSAL &&
+    (a.type === asn1.Type.UTCTIME || a.type === asn1.Type.GENERALIZEDTIME);
+  let i = fields.findIndex(isTime);
+  while (i >= 0 && i < fields.length && isTime(fields[i]!)) i += 1;
+  const serials = new Set<string>();
+  const list = i >= 0 ? fields[i] : undefined;
+  if (list !== undefined && list.tagClass === asn1.Class.UNIVERSAL && list.type === asn1.Type.SEQUENCE) {
+    for (const entry of list.value as forge.asn1.Asn1[]) {
+      const serial = Array.isArray(entry.value) ? entry.value[0] : undefined;
+      if (serial === undefined || typeof serial.value !== 'string') continue;
+      serials.add(normaliseSerial(util.bytesToHex(serial.value)));
+    }
+  }
+  return serials;
+}
+
+/** A serial as hex in one spelling: lower case, no leading zeros (X509Certificate and DER differ there). */
+export function normaliseSerial(hex: string): string {
+  return hex.toLowerCase().replace(/^0+(?=.)/, '');
 }

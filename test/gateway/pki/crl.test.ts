@@ -13,7 +13,9 @@ import {
   createCertificateAuthority,
   createCrl,
   createCsr,
+  crlRevokedSerials,
   generateTlsKey,
+  normaliseSerial,
   issueCertificate,
 } from '../../../gateway/pki/x509.js';
 
@@ -109,6 +111,52 @@ describe('CRL (RFC 5280 §5) signed by the federation CA', () => {
     const old = new Date(now.getTime() - 40 * 86_400_000);
     const crl = createCrl({ caCertPem: caPem, caKey, revoked: [], crlNumber: 1, now: old, validDays: 30 });
     expect(await handshake(crl, good)).toEqual({ authorized: false, error: 'CRL_HAS_EXPIRED' });
+  });
+});
+
+describe('crlRevokedSerials (closing connections opened before a revocation)', () => {
+  it('reads the revoked serials in the spelling X509Certificate gives, top-bit serials included', () => {
+    const crl = createCrl({
+      caCertPem: caPem,
+      caKey,
+      revoked: [
+        { serial: '00ff00aa', revokedAt: now },
+        { serial: certificateSerial(bad.cert), revokedAt: now },
+      ],
+      crlNumber: 4,
+      now,
+    });
+    const serials = crlRevokedSerials(crl, [caPem]);
+    expect(serials).toEqual(new Set(['ff00aa', normaliseSerial(new X509Certificate(bad.cert).serialNumber)]));
+    expect(serials.has(normaliseSerial(new X509Certificate(good.cert).serialNumber))).toBe(false);
+    expect(
+      crlRevokedSerials(createCrl({ caCertPem: caPem, caKey, revoked: [], crlNumber: 1, now }), [caPem]).size,
+    ).toBe(0);
+  });
+
+  it('refuses a CRL not signed by the CA, a tampered one and garbage, with MOSAIC_ERR_CONFIG_INVALID', () => {
+    const foreign = createCrl({ caCertPem: caPem, caKey: generateTlsKey(), revoked: [], crlNumber: 1, now });
+    expect(() => crlRevokedSerials(foreign, [caPem])).toThrow(
+      expect.objectContaining({ code: 'MOSAIC_ERR_CONFIG_INVALID' }),
+    );
+    const crl = createCrl({
+      caCertPem: caPem,
+      caKey,
+      revoked: [{ serial: 'abcd', revokedAt: now }],
+      crlNumber: 5,
+      now,
+    });
+    const der = Buffer.from(crl.replace(/-----[^-]+-----|\s/g, ''), 'base64');
+    const at = der.indexOf(Buffer.from([0xab, 0xcd]));
+    expect(at).toBeGreaterThan(0);
+    der[at] = 0xac; // revoke someone else
+    const tampered = `-----BEGIN X509 CRL-----\n${der.toString('base64')}\n-----END X509 CRL-----\n`;
+    expect(() => crlRevokedSerials(tampered, [caPem])).toThrow(
+      expect.objectContaining({ code: 'MOSAIC_ERR_CONFIG_INVALID' }),
+    );
+    expect(() =>
+      crlRevokedSerials('-----BEGIN X509 CRL-----\nAAAA\n-----END X509 CRL-----\n', [caPem]),
+    ).toThrow(expect.objectContaining({ code: 'MOSAIC_ERR_CONFIG_INVALID' }));
   });
 });
 
