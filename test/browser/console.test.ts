@@ -1,21 +1,20 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { searchRequestSchema } from '../../contracts/index.js';
 import { createDemo, type DemoTokens, demoTokens, startDemo } from '../../gateway/demo/federation.js';
 import { silentLogger } from '../../gateway/log.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import { HIT_SEARCH_DONE, HIT_SEARCH_START, HIT_UPDATES } from './fixtures.js';
+import { CHROMIUM, hasChromium, launchChromium } from './chromium.js';
 
 /**
  * The web console driven by Debian's Chromium against a real four-agency demo federation on loopback.
  * CI installs /usr/bin/chromium (.ci/run); on a developer machine without it the suite is skipped, loudly.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium) {
   console.warn(`[browser] SKIPPED: ${CHROMIUM} is not installed (apt-get install chromium); CI installs it.`);
 }
@@ -48,25 +47,7 @@ describe.skipIf(!hasChromium)('web console (Chromium, real demo federation)', ()
     const ro = nodes.find((n) => n.config.agency.id === 'ro-police');
     if (!ro) throw new Error('demo has no ro-police node');
     base = ro.apiUrl;
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-      viewport: { width: 1440, height: 900 },
-      deviceScaleFactor: 1,
-    });
-    // Fail an action with its own message well before the test's timeout.
-    context.setDefaultTimeout(8000);
-    context.on('request', (r) => requested.push(r.url()));
+    context = await launchChromium(profile, requested);
   });
 
   afterAll(async () => {

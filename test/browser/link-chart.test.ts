@@ -1,11 +1,12 @@
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import { cli, createFederation, type Federation, startNodes, stopNodes } from '../e2e/harness.js';
+import { hasChromium, launchChromium } from './chromium.js';
 
 /**
  * The link chart through the console, in Debian's Chromium, against three real nodes on loopback, built as
@@ -15,8 +16,6 @@ import { cli, createFederation, type Federation, startNodes, stopNodes } from '.
  * shared phone, sees Vasile once that search completes, and asks for the shortest path. Skipped, loudly,
  * without /usr/bin/chromium.
  */
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const FIXTURES = fileURLToPath(new URL('../e2e/fixtures/graph/', import.meta.url));
 const SCREENSHOTS = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
 const CASE = 'RO-2026-0777';
@@ -64,24 +63,7 @@ describe.skipIf(!hasChromium)('console: the link chart (Chromium, three real nod
 
     profile = mkdtempSync(join(tmpdir(), 'mosaic-chromium-'));
     mkdirSync(SCREENSHOTS, { recursive: true });
-    context = await chromium.launchPersistentContext(profile, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-        '--disable-quic',
-      ],
-      viewport: { width: 1440, height: 900 },
-      deviceScaleFactor: 1,
-    });
-    context.setDefaultTimeout(8000);
-    context.on('request', (r) => requested.push(r.url()));
+    context = await launchChromium(profile, requested);
   });
 
   afterAll(async () => {
