@@ -1,11 +1,17 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MosaicNode } from '../../gateway/node/node.js';
-import { cli, createFederation, type Federation, startNodes, stopNodes } from '../e2e/harness.js';
+import {
+  createFederation,
+  type Federation,
+  startNodes,
+  stopNodes,
+  provisionPersons,
+} from '../e2e/harness.js';
 import { hasChromium, launchChromium } from './chromium.js';
 
 /**
@@ -38,23 +44,7 @@ describe.skipIf(!hasChromium)('console: the link chart (Chromium, three real nod
       { id: 'at-labour', country: 'AT', groups: ['jit-danube'] },
     ]);
     for (const owner of ['hu-border', 'at-labour']) {
-      const dir = fed.nodeDirs.get(owner)!;
-      cpSync(join(FIXTURES, owner, 'policies'), join(dir, 'policies'), { recursive: true });
-      const config = join(dir, 'mosaic.yaml');
-      writeFileSync(
-        config,
-        `${readFileSync(config, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
-      );
-      const imported = await cli([
-        'import',
-        join(FIXTURES, owner, 'persons.csv'),
-        '--config',
-        config,
-        '--dataset',
-        'persons',
-        '--mapping',
-        join(FIXTURES, owner, 'persons.mapping.yaml'),
-      ]);
+      const imported = await provisionPersons(fed, owner, join(FIXTURES, owner));
       expect(imported.code, imported.err).toBe(0);
       expect(imported.out).toContain('6 rows, 6 inserted');
     }

@@ -1,11 +1,18 @@
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { MosaicNode } from '../../gateway/node/node.js';
-import { cli, createFederation, type Federation, startNodes, stopNodes } from '../e2e/harness.js';
+import {
+  cli,
+  createFederation,
+  type Federation,
+  startNodes,
+  stopNodes,
+  provisionPersons,
+} from '../e2e/harness.js';
 import { hasChromium, launchChromium } from './chromium.js';
 
 /**
@@ -34,23 +41,7 @@ describe.skipIf(!hasChromium)('console: disclosure officer and auditor (Chromium
       { id: 'ro-police', country: 'RO', groups: ['jit-danube'] },
       { id: 'hu-border', country: 'HU', groups: ['jit-danube'] },
     ]);
-    const huDir = fed.nodeDirs.get('hu-border')!;
-    cpSync(join(FIXTURES, 'policies'), join(huDir, 'policies'), { recursive: true });
-    const config = join(huDir, 'mosaic.yaml');
-    writeFileSync(
-      config,
-      `${readFileSync(config, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
-    );
-    const imported = await cli([
-      'import',
-      join(FIXTURES, 'persons.csv'),
-      '--config',
-      config,
-      '--dataset',
-      'persons',
-      '--mapping',
-      join(FIXTURES, 'persons.mapping.yaml'),
-    ]);
+    const imported = await provisionPersons(fed, 'hu-border', FIXTURES);
     expect(imported.code, imported.err).toBe(0);
     nodes = await startNodes(fed);
     const now = new Date();

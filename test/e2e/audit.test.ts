@@ -1,11 +1,17 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { cpSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseVerifierKey, verifyInclusionProof } from '../../audit/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import { type DecisionPort, denyAllDecisions } from '../../gateway/peer/ports.js';
-import { cli, createFederation, type Federation, startNodes, stopNodes } from './harness.js';
+import {
+  cli,
+  createFederation,
+  type Federation,
+  startNodes,
+  stopNodes,
+  provisionPersons,
+} from './harness.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'hu-border');
 
@@ -57,23 +63,7 @@ describe('the audit ledger on both sides of every exchange', () => {
       { id: 'at-labour', country: 'AT' },
       { id: 'nl-fiu', country: 'NL' },
     ]);
-    const huDir = fed.nodeDirs.get('hu-border')!;
-    cpSync(join(FIXTURES, 'policies'), join(huDir, 'policies'), { recursive: true });
-    const huConfig = join(huDir, 'mosaic.yaml');
-    writeFileSync(
-      huConfig,
-      `${readFileSync(huConfig, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
-    );
-    const imported = await cli([
-      'import',
-      join(FIXTURES, 'persons.csv'),
-      '--config',
-      huConfig,
-      '--dataset',
-      'persons',
-      '--mapping',
-      join(FIXTURES, 'persons.mapping.yaml'),
-    ]);
+    const imported = await provisionPersons(fed, 'hu-border', FIXTURES);
     expect(imported.code, imported.err).toBe(0);
     nodes = await startNodes(
       fed,

@@ -1,11 +1,18 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphView, HitNode, SameAsEdge } from '../../gateway/graph/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { DecisionPort } from '../../gateway/peer/ports.js';
 import { denyAllDecisions } from '../../gateway/peer/ports.js';
-import { cli, createFederation, type Federation, startNodes, stopNodes } from './harness.js';
+import {
+  cli,
+  createFederation,
+  type Federation,
+  startNodes,
+  stopNodes,
+  provisionPersons,
+} from './harness.js';
 
 /**
  * Issue 6's acceptance in one run, on six real nodes: ro-police's analyst searches the federation for a person
@@ -66,27 +73,11 @@ describe('a cross-border case from search to disclosure across six nodes', () =>
       { id: 'bg-police', country: 'BG' },
     ]);
     for (const owner of ['hu-border', 'at-labour']) {
-      const dir = fed.nodeDirs.get(owner)!;
-      cpSync(join(FIXTURES, owner, 'policies'), join(dir, 'policies'), { recursive: true });
+      const imported = await provisionPersons(fed, owner, join(FIXTURES, owner));
       if (owner === 'hu-border') {
-        const rules = join(dir, 'policies', 'sharing.yaml');
+        const rules = join(fed.nodeDirs.get(owner)!, 'policies', 'sharing.yaml');
         writeFileSync(rules, `${readFileSync(rules, 'utf8').trimEnd()}\n${MLA_RULE}`);
       }
-      const config = join(dir, 'mosaic.yaml');
-      writeFileSync(
-        config,
-        `${readFileSync(config, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
-      );
-      const imported = await cli([
-        'import',
-        join(FIXTURES, owner, 'persons.csv'),
-        '--config',
-        config,
-        '--dataset',
-        'persons',
-        '--mapping',
-        join(FIXTURES, owner, 'persons.mapping.yaml'),
-      ]);
       expect(imported.code, imported.err).toBe(0);
     }
     nodes = await startNodes(fed, (id) => (id === 'nl-fiu' ? { decisions: slow } : {}));

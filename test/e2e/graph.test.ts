@@ -1,10 +1,9 @@
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphView, HitNode, IdentifierNode, PathView, SameAsEdge } from '../../gateway/graph/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { SearchState } from '../../gateway/search/service.js';
-import { cli, createFederation, type Federation, startNodes, stopNodes } from './harness.js';
+import { createFederation, type Federation, startNodes, stopNodes, provisionPersons } from './harness.js';
 
 /**
  * The network view end to end: three real nodes on loopback. hu-border holds Ionuț Popescu (Latin script,
@@ -69,23 +68,7 @@ describe('the network view of a case across three nodes', () => {
       { id: 'at-labour', country: 'AT', groups: ['jit-danube'] },
     ]);
     for (const owner of ['hu-border', 'at-labour']) {
-      const dir = fed.nodeDirs.get(owner)!;
-      cpSync(join(FIXTURES, owner, 'policies'), join(dir, 'policies'), { recursive: true });
-      const config = join(dir, 'mosaic.yaml');
-      writeFileSync(
-        config,
-        `${readFileSync(config, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
-      );
-      const imported = await cli([
-        'import',
-        join(FIXTURES, owner, 'persons.csv'),
-        '--config',
-        config,
-        '--dataset',
-        'persons',
-        '--mapping',
-        join(FIXTURES, owner, 'persons.mapping.yaml'),
-      ]);
+      const imported = await provisionPersons(fed, owner, join(FIXTURES, owner));
       expect(imported.code, imported.err).toBe(0);
       expect(imported.out).toContain('6 rows, 6 inserted');
     }

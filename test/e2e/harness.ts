@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NodeConfig } from '../../contracts/index.js';
@@ -26,6 +26,32 @@ export async function cli(args: string[], env: NodeJS.ProcessEnv = {}, now = Dat
     now,
   });
   return { code, out: out.join('\n'), err: err.join('\n') };
+}
+
+/**
+ * Give a federation node a records database and a policy bundle from a fixture folder holding `policies/`,
+ * `persons.csv` and `persons.mapping.yaml`: copies the policies into the node, points its mosaic.yaml at them
+ * and at data/records.db, and imports the persons as dataset `persons` through the real CLI.
+ */
+export async function provisionPersons(fed: Federation, id: string, fixtures: string): Promise<CliResult> {
+  const dir = fed.nodeDirs.get(id);
+  if (dir === undefined) throw new Error(`no node ${id} in the federation`);
+  cpSync(join(fixtures, 'policies'), join(dir, 'policies'), { recursive: true });
+  const config = join(dir, 'mosaic.yaml');
+  writeFileSync(
+    config,
+    `${readFileSync(config, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
+  );
+  return cli([
+    'import',
+    join(fixtures, 'persons.csv'),
+    '--config',
+    config,
+    '--dataset',
+    'persons',
+    '--mapping',
+    join(fixtures, 'persons.mapping.yaml'),
+  ]);
 }
 
 export async function cliOk(args: string[], env: NodeJS.ProcessEnv = {}): Promise<string> {

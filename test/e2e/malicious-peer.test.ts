@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:https';
 import { connect as netConnect, type Socket } from 'node:net';
 import { join } from 'node:path';
@@ -13,7 +13,14 @@ import { logOrigin, logSigner } from '../../gateway/ledger/keys.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { QueryInput } from '../../gateway/peer/client.js';
 import { certThumbprint, createCsr, issueCertificate } from '../../gateway/pki/x509.js';
-import { cli, createFederation, type Federation, PASSPHRASE, startNodes, stopNodes } from './harness.js';
+import {
+  createFederation,
+  type Federation,
+  PASSPHRASE,
+  startNodes,
+  stopNodes,
+  provisionPersons,
+} from './harness.js';
 
 /**
  * The malicious-peer suite (issue 10 §3): real nodes on loopback, a member that misbehaves. Each case asserts
@@ -55,23 +62,7 @@ describe('a malicious peer against real nodes on loopback', () => {
       { id: 'at-labour', country: 'AT' },
       { id: 'nl-fiu', country: 'NL' },
     ]);
-    const huDir = fed.nodeDirs.get('hu-border')!;
-    cpSync(join(FIXTURES, 'policies'), join(huDir, 'policies'), { recursive: true });
-    const config = join(huDir, 'mosaic.yaml');
-    writeFileSync(
-      config,
-      `${readFileSync(config, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
-    );
-    const imported = await cli([
-      'import',
-      join(FIXTURES, 'persons.csv'),
-      '--config',
-      config,
-      '--dataset',
-      'persons',
-      '--mapping',
-      join(FIXTURES, 'persons.mapping.yaml'),
-    ]);
+    const imported = await provisionPersons(fed, 'hu-border', FIXTURES);
     expect(imported.code, imported.err).toBe(0);
     nodes = await startNodes(
       fed,

@@ -1,11 +1,19 @@
-import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PersonSelectors } from '../../contracts/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { QueryInput } from '../../gateway/peer/client.js';
 import { createLogger } from '../../gateway/log.js';
-import { cli, cliOk, createFederation, type Federation, startNodes, stopNodes } from './harness.js';
+import {
+  cli,
+  cliOk,
+  createFederation,
+  type Federation,
+  startNodes,
+  stopNodes,
+  provisionPersons,
+} from './harness.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures', 'hu-border');
 
@@ -34,24 +42,8 @@ describe('the policy engine and the data connector inside the peer pipeline', ()
       { id: 'hu-border', country: 'HU', groups: ['jit-danube'] },
       { id: 'at-labour', country: 'AT' },
     ]);
-    const huDir = fed.nodeDirs.get('hu-border')!;
-    policyDir = join(huDir, 'policies');
-    cpSync(join(FIXTURES, 'policies'), policyDir, { recursive: true });
-    const config = join(huDir, 'mosaic.yaml');
-    writeFileSync(
-      config,
-      `${readFileSync(config, 'utf8')}data: { path: data/records.db }\npolicies: { dir: policies }\n`,
-    );
-    const imported = await cli([
-      'import',
-      join(FIXTURES, 'persons.csv'),
-      '--config',
-      config,
-      '--dataset',
-      'persons',
-      '--mapping',
-      join(FIXTURES, 'persons.mapping.yaml'),
-    ]);
+    policyDir = join(fed.nodeDirs.get('hu-border')!, 'policies');
+    const imported = await provisionPersons(fed, 'hu-border', FIXTURES);
     expect(imported.code, imported.err).toBe(0);
     expect(imported.out).toContain('4 rows, 4 inserted');
     nodes = await startNodes(fed, (id) =>
