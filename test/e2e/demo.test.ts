@@ -11,6 +11,7 @@ import {
   readDemoManifest,
   startDemo,
 } from '../../gateway/demo/federation.js';
+import type { GraphView, HitNode, PathView, SameAsEdge } from '../../gateway/graph/index.js';
 import { silentLogger } from '../../gateway/log.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 
@@ -300,6 +301,130 @@ describe('the demo federation: the walkthrough through the API', () => {
     });
   });
 
+  /** The confirmed possibly-same edge of the recruiter at hu-border, checked again after the restart. */
+  let confirmedEdge: string | undefined;
+
+  it('the case graph at hu-border: the recruiter and the missing women resolve across RO and AT; no value is flagged a hub', async () => {
+    // hu-border, a JIT partner, gets summaries from both ro-police (masked) and at-labour: the only node
+    // whose case graph can put the two agencies' records of one person side by side.
+    const person = (fullName: string, birthDate: string) => ({
+      kind: 'person',
+      selectors: { fullName, birthDate },
+    });
+    const r = NETWORK.recruiter;
+    const rec = await search('hu-border', { subject: person(r.fullName, r.birthDate) });
+    expect(result(rec.get('at-labour'), 'persons')?.hits?.length).toBeGreaterThan(0);
+    const missing = NETWORK.victims.filter((v) => v.reportedMissing);
+    for (const v of missing) {
+      const subject = person(`${v.given} ${v.family}`, v.birthDate);
+      const inv = await search('hu-border', { subject });
+      expect(result(inv.get('ro-police'), 'persons')?.hits?.length, v.family).toBeGreaterThan(0);
+      expect(inv.get('at-labour')?.status, v.family).toBe('no-hit');
+      const prot = await search('hu-border', {
+        subject,
+        purpose: 'victim-protection',
+        targets: { agencies: ['at-labour'] },
+      });
+      expect(result(prot.get('at-labour'), 'persons')?.hits?.length, v.family).toBeGreaterThan(0);
+    }
+    // The benign hubs asked of every peer (the walkthrough asked ro-police alone).
+    for (const subject of [
+      { kind: 'phone', selectors: { number: BENIGN_HUBS.shelterPhone } },
+      { kind: 'phone', selectors: { number: BENIGN_HUBS.viennaShelterPhone } },
+      { kind: 'address', selectors: { text: BENIGN_HUBS.hotelAddress } },
+    ]) {
+      const peers = await search('hu-border', { subject, granularity: 'exists' });
+      expect(
+        [...peers.values()].some((p) => p.status === 'hit'),
+        JSON.stringify(subject),
+      ).toBe(false);
+    }
+
+    const graph = async (query = '') => {
+      const res = await api('hu-border', 'analyst', 'GET', `/cases/${CASE}/graph${query}`);
+      expect(res.status).toBe(200);
+      return res.body as GraphView;
+    };
+    const g = await graph('?sameAs=all');
+    const hits = g.nodes.filter((n): n is HitNode => n.type === 'hit' && n.kind === 'person');
+    const people = [
+      { family: 'Dobre', year: r.birthDate.slice(0, 4) },
+      ...missing.map((v) => ({ family: v.family, year: v.birthDate.slice(0, 4) })),
+    ];
+    const whose = (h: HitNode) =>
+      people.findIndex((p) => h.label.includes(p.family) && h.fields['birthDate'] === p.year);
+    const sameAs = g.edges.filter((e): e is SameAsEdge => e.type === 'possibly-same');
+    const byId = new Map(hits.map((h) => [h.id, h]));
+    const components = new Set<number>();
+    for (const [i, p] of people.entries()) {
+      const mine = hits.filter((h) => whose(h) === i);
+      const ro = mine.filter((h) => h.provenance.agency === 'ro-police');
+      const at = mine.filter((h) => h.provenance.agency === 'at-labour');
+      expect([p.family, ro.length > 0, at.length > 0]).toEqual([p.family, true, true]);
+      // Reported in Craiova (RO), found at the Schwechat site (AT): the graph proposes they are the same.
+      const link = sameAs.find(
+        (e) =>
+          ro.some((h) => h.id === e.from || h.id === e.to) &&
+          at.some((h) => h.id === e.from || h.id === e.to),
+      );
+      expect(link?.band, p.family).toBe('match');
+      expect(link?.decision, p.family).toBe('pending');
+      // Crossing the candidate edges, each person is one component spanning both agencies.
+      const comps = new Set(mine.map((h) => g.analysis.nodes[h.id]!.component));
+      expect(comps.size, p.family).toBe(1);
+      const c = g.analysis.components.find((x) => x.id === [...comps][0]);
+      expect(c?.agencies, p.family).toEqual(['at-labour', 'ro-police']);
+      components.add(c!.id);
+    }
+    expect(components.size).toBe(people.length);
+    // No candidate edge joins two different people (or pulls in a stranger with a similar name).
+    for (const e of sameAs) {
+      const [a, b] = [byId.get(e.from)!, byId.get(e.to)!];
+      expect([e.id, whose(a)]).toEqual([e.id, whose(b)]);
+      expect(whose(a)).toBeGreaterThanOrEqual(0);
+    }
+
+    // No value is flagged, neither the benign hubs nor anything else: every summary in the demo masks or
+    // truncates phones, documents, addresses and IBANs, and a masked value is never an identifier node
+    // (docs/graph.md). The phone, address and account that tie the recruiter to the workers surface only in
+    // the step-2 record (walkthrough step 4), which is not a search hit.
+    expect(g.nodes.filter((n) => n.type === 'identifier')).toEqual([]);
+    expect(g.analysis.flags).toEqual([]);
+    const asked = g.searches.filter((s) => s.subjectKind === 'phone' || s.subjectKind === 'address');
+    expect(asked.length).toBeGreaterThanOrEqual(5);
+    // Hit/no-hit answers (the recruiter's phone and address are hits) carry no record and make no node.
+    const askedIds = new Set(asked.map((s) => s.id));
+    expect(g.nodes.filter((n) => n.type === 'hit' && askedIds.has(n.provenance.searchId))).toEqual([]);
+
+    // Paths: candidate edges are crossed only when asked, or once the analyst confirms them.
+    const roDobre = hits.find((h) => whose(h) === 0 && h.provenance.agency === 'ro-police')!;
+    const atDobre = hits.find((h) => whose(h) === 0 && h.provenance.agency === 'at-labour')!;
+    const atVictim = hits.find((h) => whose(h) === 1 && h.provenance.agency === 'at-labour')!;
+    const path = async (from: string, to: string, query = '') => {
+      const res = await api(
+        'hu-border',
+        'analyst',
+        'GET',
+        `/cases/${CASE}/graph/path?from=${from}&to=${to}${query}`,
+      );
+      expect(res.status).toBe(200);
+      return res.body as PathView;
+    };
+    expect((await path(roDobre.id, atDobre.id)).found).toBe(false);
+    expect(await path(roDobre.id, atDobre.id, '&sameAs=all')).toMatchObject({ found: true, length: 1 });
+    expect((await path(atDobre.id, atVictim.id, '&sameAs=all&generic=include')).found).toBe(false);
+    const edge = sameAs.find(
+      (e) => [e.from, e.to].includes(roDobre.id) && [e.from, e.to].includes(atDobre.id),
+    )!;
+    const decided = await api('hu-border', 'analyst', 'POST', `/cases/${CASE}/edges/${edge.id}/decision`, {
+      decision: 'confirmed',
+      note: 'Same name, birth date and nationality; the foreman says he recruits in Romania.',
+    });
+    expect(decided.body).toMatchObject({ id: edge.id, decision: 'confirmed' });
+    expect(await path(roDobre.id, atDobre.id)).toMatchObject({ found: true, length: 1 });
+    confirmedEdge = edge.id;
+  });
+
   it('a second start reuses the data, keeps the tokens, and every ledger verifies', async () => {
     const counts = async () =>
       Promise.all(nodes.map(async (n) => (await n.connector!.describe()).datasets.map((d) => d.records)));
@@ -320,5 +445,11 @@ describe('the demo federation: the walkthrough through the API', () => {
       targets: { agencies: ['hu-border'] },
     });
     expect(again.get('hu-border')?.status).toBe('hit');
+    // The analyst's decision on the case graph is kept with the case.
+    const g = await api('hu-border', 'analyst', 'GET', `/cases/${CASE}/graph`);
+    expect(g.status).toBe(200);
+    expect((g.body as GraphView).edges.find((e) => e.id === confirmedEdge)).toMatchObject({
+      decision: 'confirmed',
+    });
   });
 });
