@@ -332,6 +332,7 @@ export class MosaicNode {
   /** Load configuration-derived state and bind both listeners. */
   static async start(config: NodeConfig, deps: NodeDeps = {}): Promise<MosaicNode> {
     const node = new MosaicNode(config, deps);
+    await node.searches.recover(); // searches a killed or crashed run left `running` (before the API listens)
     await node.reloadTrustList().catch(() => undefined);
     await node.reloadPolicies();
     await node.#listen();

@@ -26,7 +26,16 @@ export interface AnswerRecord {
   readonly queryToken?: string;
 }
 
-export type PeerStatusName = 'pending' | 'hit' | 'no-hit' | 'denied' | 'timeout' | 'unreachable' | 'error';
+/** `interrupted`: the node stopped before the peer answered (reported at the next start). */
+export type PeerStatusName =
+  | 'pending'
+  | 'hit'
+  | 'no-hit'
+  | 'denied'
+  | 'timeout'
+  | 'unreachable'
+  | 'error'
+  | 'interrupted';
 
 /**
  * The requester's half of audit-first: `querySent` is awaited before the query leaves the node; if it

@@ -36,7 +36,8 @@ export function searchRoutes(searches: SearchService): RouteDef[] {
       roles: ['analyst', 'auditor'],
       operationId: 'getSearch',
       summary:
-        "A search's state: each peer's status (hit, no-hit, denied, timeout, unreachable, error) and results.",
+        "A search's state (running, complete, failed, interrupted by a restart of the node): each peer's " +
+        'status (pending, hit, no-hit, denied, timeout, unreachable, error, interrupted) and results.',
       success: { status: 200, description: 'The search.' },
       handler: (req, res) => {
         res.json(searches.get(String(req.params['id']), req.user!));

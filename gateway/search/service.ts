@@ -4,8 +4,10 @@ import type Database from 'better-sqlite3';
 import {
   type DatasetResult,
   type DecisionSummary,
+  type ErrorCode,
   isMosaicError,
   MosaicError,
+  type QueryClaims,
   type SearchRequest,
   sha256Digest,
   validateSearchRequest,
@@ -30,12 +32,18 @@ export interface PeerStatus {
   results?: DatasetResult[];
 }
 
+export type SearchStatusName = 'running' | 'complete' | 'failed' | 'interrupted';
+
+/** The code a peer still `pending` when its node stopped is reported with (see `SearchService.recover`). */
+export const SEARCH_INTERRUPTED = 'MOSAIC_ERR_SEARCH_INTERRUPTED' satisfies ErrorCode;
+
 export interface SearchState {
   readonly id: string;
   readonly caseRef: string;
   readonly createdBy: string;
   readonly createdAt: string;
-  status: 'running' | 'complete' | 'failed';
+  /** `interrupted`: the node stopped (crash, kill, restart) before every peer answered; see `recover`. */
+  status: SearchStatusName;
   partial: boolean;
   readonly request: SearchRequest;
   readonly peers: PeerStatus[];
@@ -69,18 +77,90 @@ export class SearchService {
   readonly #insert: Database.Statement<[string, string, string, string, string]>;
   readonly #update: Database.Statement<[string, string]>;
   readonly #select: Database.Statement<[string]>;
+  readonly #sent: Database.Statement<[string, string, string]>;
+  readonly #forget: Database.Statement<[string]>;
 
   constructor(o: SearchServiceOptions) {
     this.#o = o;
     o.db.exec(`CREATE TABLE IF NOT EXISTS searches (
       id TEXT PRIMARY KEY, case_ref TEXT NOT NULL, created_by TEXT NOT NULL, created_at TEXT NOT NULL,
       state TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS searches_case ON searches (case_ref);`);
+      CREATE INDEX IF NOT EXISTS searches_case ON searches (case_ref);
+      CREATE TABLE IF NOT EXISTS search_queries (
+      search_id TEXT NOT NULL, peer TEXT NOT NULL, claims TEXT NOT NULL, PRIMARY KEY (search_id, peer));`);
     this.#insert = o.db.prepare(
       'INSERT INTO searches (id, case_ref, created_by, created_at, state) VALUES (?, ?, ?, ?, ?)',
     );
     this.#update = o.db.prepare('UPDATE searches SET state = ? WHERE id = ?');
     this.#select = o.db.prepare('SELECT state FROM searches WHERE id = ?');
+    // The claims of each query signed for a search still running, so that after a crash the ledger can say
+    // which query an interrupted peer concerns (recover). Dropped when the search ends.
+    this.#sent = o.db.prepare(
+      'INSERT OR REPLACE INTO search_queries (search_id, peer, claims) VALUES (?, ?, ?)',
+    );
+    this.#forget = o.db.prepare('DELETE FROM search_queries WHERE search_id = ?');
+  }
+
+  /**
+   * Report the searches a previous run of the node left `running` (it was killed, crashed or stopped while
+   * peers were still being asked): nothing else would ever finish them. Each becomes `interrupted` and
+   * `partial`; each peer still `pending` becomes `interrupted` with MOSAIC_ERR_SEARCH_INTERRUPTED, and when
+   * its query may have left the node, the outbound ledger records that no answer will come for it (a
+   * `rejected` outbound event with the query's jti). Peers that had answered keep their stored outcome.
+   * Call once at start-up, before the API listens: a second node process on the same data directory would
+   * have its running searches reported as interrupted. Returns how many searches were recovered.
+   */
+  async recover(): Promise<number> {
+    const rows = this.#o.db
+      .prepare("SELECT id, state FROM searches WHERE json_extract(state, '$.status') = 'running'")
+      .all() as { id: string; state: string }[];
+    const claimsOf = this.#o.db.prepare('SELECT peer, claims FROM search_queries WHERE search_id = ?');
+    let recovered = 0;
+    for (const row of rows) {
+      if (this.#running.has(row.id)) continue;
+      const state = JSON.parse(row.state) as SearchState;
+      const signed = new Map(
+        (claimsOf.all(row.id) as { peer: string; claims: string }[]).map((r) => [r.peer, r.claims]),
+      );
+      const now = this.#o.clock();
+      for (const peer of state.peers) {
+        if (peer.status !== 'pending') continue;
+        peer.status = 'interrupted';
+        peer.code = SEARCH_INTERRUPTED;
+        const claims = signed.get(peer.agency);
+        if (claims === undefined) continue; // never signed: nothing left the node, nothing to record
+        await this.#o.audit
+          .answerReceived({
+            searchId: state.id,
+            peer: peer.agency,
+            claims: JSON.parse(claims) as QueryClaims,
+            status: 'interrupted',
+            now,
+            errorCode: SEARCH_INTERRUPTED,
+          })
+          .catch((err: unknown) =>
+            this.#o.logger.error('audit of interrupted query', { searchId: state.id, error: String(err) }),
+          );
+      }
+      state.status = 'interrupted';
+      state.partial = true;
+      state.completedAt = new Date(now).toISOString();
+      this.#finish(state);
+      this.#o.logger.warn('search interrupted by a restart', {
+        searchId: state.id,
+        interrupted: state.peers.filter((p) => p.status === 'interrupted').length,
+      });
+      recovered++;
+    }
+    return recovered;
+  }
+
+  /** Store a search's final state and drop the claims kept for recovery, in one transaction. */
+  #finish(state: SearchState): void {
+    this.#o.db.transaction(() => {
+      this.#update.run(JSON.stringify(state), state.id);
+      this.#forget.run(state.id);
+    })();
   }
 
   /**
@@ -170,6 +250,8 @@ export class SearchService {
     const worker = async () => {
       for (let peer = queue.shift(); peer; peer = queue.shift()) {
         await this.#ask(state, peer, user, AbortSignal.any([global, AbortSignal.timeout(perPeer)]));
+        // Stored as each peer ends, so a crash later in the search loses no answer already received.
+        this.#update.run(JSON.stringify(state), state.id);
         events.emit('peer', peer);
       }
     };
@@ -178,7 +260,7 @@ export class SearchService {
     state.partial = failed.length > 0;
     state.status = failed.some((p) => p.required) ? 'failed' : 'complete';
     state.completedAt = new Date(this.#o.clock()).toISOString();
-    this.#update.run(JSON.stringify(state), state.id);
+    this.#finish(state);
     this.#running.delete(state.id);
     events.emit('done', state);
   }
@@ -199,6 +281,8 @@ export class SearchService {
     const signed = client.signQuery(peer.agency, input);
     const base = { searchId: state.id, peer: peer.agency, claims: signed.claims };
     try {
+      // Kept before the ledger records the query, so every query-sent a crash may leave behind can be closed.
+      this.#sent.run(state.id, peer.agency, JSON.stringify(signed.claims));
       await audit.querySent({ ...base, queryDigest: sha256Digest(signed.token), now: this.#o.clock() });
     } catch (err) {
       peer.status = 'error';
@@ -208,18 +292,11 @@ export class SearchService {
     try {
       const answer = await client.send(peer.agency, signed, signal);
       const { decision, results } = answer.response;
-      peer.granted = decision.granted;
-      peer.results = results;
-      if (decision.effect === 'deny') {
-        peer.status = 'denied';
-        peer.reasonCode = decision.reasonCode;
-      } else {
-        const hit = results.some((r) => r.exists === true || (r.count ?? 0) > 0 || (r.hits?.length ?? 0) > 0);
-        peer.status = hit ? 'hit' : 'no-hit';
-      }
+      const hit = results.some((r) => r.exists === true || (r.count ?? 0) > 0 || (r.hits?.length ?? 0) > 0);
+      const status = decision.effect === 'deny' ? 'denied' : hit ? 'hit' : 'no-hit';
       await audit.answerReceived({
         ...base,
-        status: peer.status,
+        status,
         now: this.#o.clock(),
         decision,
         results,
@@ -228,6 +305,11 @@ export class SearchService {
         responseJti: answer.response.jti,
         queryToken: answer.queryToken,
       });
+      // Shown only once recorded: an answer a reader (GET, SSE) has seen survives a crash of this node.
+      peer.granted = decision.granted;
+      peer.results = results;
+      peer.status = status;
+      if (decision.effect === 'deny') peer.reasonCode = decision.reasonCode;
     } catch (err) {
       peer.code = isMosaicError(err) ? err.code : 'MOSAIC_ERR_INTERNAL';
       peer.status =

@@ -13,4 +13,9 @@ export const peerClientErrors = {
     message: "The peer's response failed verification (signature, audience or query digest).",
   },
   MOSAIC_ERR_PEER_REFUSED: { status: 502, message: 'The peer refused the query with a coded problem.' },
+  // 503: not the peer's failure but this node's, which stopped before the answer came.
+  MOSAIC_ERR_SEARCH_INTERRUPTED: {
+    status: 503,
+    message: 'The node stopped before the peer answered; the search was interrupted.',
+  },
 } as const satisfies Record<string, ErrorSpec>;
