@@ -24,8 +24,17 @@ export const PEER_STATUS = {
   timeout: { label: 'Timed out', explain: 'No answer within the deadline' },
   unreachable: { label: 'Unreachable', explain: 'The peer could not be reached' },
   error: { label: 'Error', explain: 'The exchange failed' },
+  interrupted: { label: 'Interrupted', explain: 'The node restarted before the peer answered' },
 };
-const STATUS_ORDER = ['pending', 'hit', 'no-hit', 'denied', 'timeout', 'unreachable', 'error'];
+const STATUS_ORDER = ['pending', 'hit', 'no-hit', 'denied', 'timeout', 'unreachable', 'error', 'interrupted'];
+
+/** Statuses drawn like another one (the stylesheet has no rule of their own): no answer, like a timeout. */
+const STATUS_TONE = /** @type {Record<string, string>} */ ({ interrupted: 'timeout' });
+
+/** The CSS modifier (chip, activity line) of a status. @param {string} status */
+function toneOf(status) {
+  return Object.hasOwn(STATUS_TONE, status) ? /** @type {string} */ (STATUS_TONE[status]) : status;
+}
 
 /** @param {string} status */
 function statusInfo(status) {
@@ -37,7 +46,7 @@ function statusInfo(status) {
 /** @param {string} status */
 export function statusChip(status) {
   const known = Object.hasOwn(PEER_STATUS, status);
-  return h('span', { class: `chip chip--${known ? status : 'error'}` }, statusInfo(status).label);
+  return h('span', { class: `chip chip--${known ? toneOf(status) : 'error'}` }, statusInfo(status).label);
 }
 
 /** @param {unknown} value */
@@ -525,13 +534,16 @@ export function createBoard(state, options = {}) {
     if (finalStatus === 'failed') {
       text = 'Failed: a required peer did not answer';
       key = 'failed';
+    } else if (finalStatus === 'interrupted') {
+      text = 'Interrupted: the node restarted before every peer answered';
+      key = 'interrupted';
     } else if (finalStatus === 'complete') {
       text = partial ? 'Complete, partial' : 'Complete';
       key = partial ? 'partial' : 'complete';
     }
     badge.textContent = text;
     badge.dataset['searchStatus'] = key;
-    badge.className = `summary-badge summary-badge--${key}`;
+    badge.className = `summary-badge summary-badge--${key === 'interrupted' ? 'partial' : key}`;
   }
 
   function render() {
@@ -564,7 +576,7 @@ export function createBoard(state, options = {}) {
     if (e && p.status === 'hit' && hitCount(p) > 0 && !before?.results) e.expanded = true;
     renderRow(/** @type {PeerStatus} */ (peers.get(p.agency)));
     renderTally();
-    logLine(describe(p), p.status);
+    logLine(describe(p), toneOf(p.status));
   }
 
   function conclusion() {
@@ -574,7 +586,13 @@ export function createBoard(state, options = {}) {
     );
     const list = counts.map(([s, n]) => `${n} ${statusInfo(String(s)).label.toLowerCase()}`).join(', ');
     const head =
-      finalStatus === 'failed' ? 'Search failed' : partial ? 'Search complete (partial)' : 'Search complete';
+      finalStatus === 'failed'
+        ? 'Search failed'
+        : finalStatus === 'interrupted'
+          ? 'Search interrupted (the node restarted)'
+          : partial
+            ? 'Search complete (partial)'
+            : 'Search complete';
     return `${head}: ${list}.`;
   }
 
@@ -599,7 +617,7 @@ export function createBoard(state, options = {}) {
     for (const p of s.peers) {
       const before = peers.get(p.agency);
       if (!before || before.status === 'pending' || JSON.stringify(before) !== JSON.stringify(p)) {
-        if (before?.status === 'pending' && p.status !== 'pending') logLine(describe(p), p.status);
+        if (before?.status === 'pending' && p.status !== 'pending') logLine(describe(p), toneOf(p.status));
         peers.set(p.agency, { ...p });
       }
     }
