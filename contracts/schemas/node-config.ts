@@ -87,7 +87,17 @@ export const nodeConfigSchema = {
       additionalProperties: false,
       required: ['path'],
       description: 'The embedded SQLite data connector (docs/matching.md).',
-      properties: { path: { ...filePath, description: 'SQLite file holding the datasets.' } },
+      properties: {
+        path: { ...filePath, description: 'SQLite file holding the datasets.' },
+        cacheRecords: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 10_000_000,
+          default: 200_000,
+          description:
+            'Candidate records (parsed matching features) kept in memory between queries, about 650 bytes each; 0 turns the cache off. Dropped whenever the data file changes.',
+        },
+      },
     },
     audit: {
       type: 'object',

@@ -130,7 +130,14 @@ export function parseNodeConfig(text: string, path: string, env: NodeJS.ProcessE
               : { requireSignedBy: abs(c.policies.requireSignedBy) }),
           },
         }),
-    ...(c.data === undefined ? {} : { data: { path: abs(c.data.path) } }),
+    ...(c.data === undefined
+      ? {}
+      : {
+          data: {
+            path: abs(c.data.path),
+            ...(c.data.cacheRecords === undefined ? {} : { cacheRecords: c.data.cacheRecords }),
+          },
+        }),
     audit: { ...c.audit, logKey: abs(c.audit.logKey), witnessKey: abs(c.audit.witnessKey) },
     trustList: {
       ...c.trustList,

@@ -158,7 +158,11 @@ export class MosaicNode {
     );
     this.hitRefs = new HitRefStore(this.db);
     if (config.data) mkdirSync(dirname(config.data.path), { recursive: true, mode: 0o700 });
-    this.connector = config.data ? openSqliteConnector(config.data.path) : undefined;
+    this.connector = config.data
+      ? openSqliteConnector(config.data.path, {
+          ...(config.data.cacheRecords === undefined ? {} : { cacheRecords: config.data.cacheRecords }),
+        })
+      : undefined;
     this.policies = config.policies
       ? new PolicyHolder(contextFromTrustList({ members: [], purposes: [] }, []), {
           ...(config.policies.requireSignedBy === undefined

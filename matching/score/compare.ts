@@ -15,14 +15,37 @@ export interface Compared {
   value?: string;
 }
 
+interface PhoneticForms {
+  readonly codes: readonly string[];
+  readonly skeleton: string;
+  readonly loose: string;
+}
+
+/**
+ * The phonetic forms of a token, computed once per distinct token: a query compares its few tokens against
+ * a hundred candidates whose names repeat (a dataset has far fewer distinct name tokens than records).
+ * Bounded: the memo starts over when full.
+ */
+const FORMS = new Map<string, PhoneticForms>();
+const MAX_FORMS = 50_000;
+
+function forms(token: string): PhoneticForms {
+  let f = FORMS.get(token);
+  if (f === undefined) {
+    if (FORMS.size >= MAX_FORMS) FORMS.clear();
+    f = { codes: metaphone(token), skeleton: skeleton(token), loose: loose(token) };
+    FORMS.set(token, f);
+  }
+  return f;
+}
+
 function phoneticAgree(a: string, b: string): boolean {
   if (a.length < 2 || b.length < 2) return false;
-  const ma = metaphone(a);
-  const mb = metaphone(b);
-  for (const x of ma) if (mb.includes(x)) return true;
-  const sa = skeleton(a);
-  if (sa.length >= 2 && sa === skeleton(b)) return true;
-  return loose(a) === loose(b);
+  const fa = forms(a);
+  const fb = forms(b);
+  for (const x of fa.codes) if (fb.codes.includes(x)) return true;
+  if (fa.skeleton.length >= 2 && fa.skeleton === fb.skeleton) return true;
+  return fa.loose === fb.loose;
 }
 
 /** Compare two folded name tokens. */

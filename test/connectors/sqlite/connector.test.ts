@@ -74,3 +74,69 @@ describe('sqlite connector', () => {
     c.close();
   });
 });
+
+describe('sqlite connector: the candidate cache', () => {
+  const person = (id: string, given: string, family: string, birthDate = '1990-04-12') => ({
+    id,
+    kind: 'person' as const,
+    attributes: { givenName: given, familyName: family, birthDate },
+    meta: {},
+    links: [],
+  });
+  const load = (c: ReturnType<typeof openSqliteConnector>, records: ReturnType<typeof person>[]) =>
+    c.transaction(() => {
+      const w = c.writer('d');
+      for (const r of records) w.upsert(r);
+      w.finish();
+    });
+  const query = {
+    given: ['ana'],
+    family: ['popescu'],
+    dob: { readings: ['1990-04-12'], digits: '19900412' },
+  };
+  const ids = async (c: ReturnType<typeof openSqliteConnector>) =>
+    (await c.candidates({ dataset: 'd', features: { kind: 'person', ...query } })).candidates
+      .map((x) => `${x.ref.id}:${x.features.family?.join(' ')}`)
+      .sort();
+
+  it('serves the same candidates from memory as from the file, within its bound', async () => {
+    const file = join(dir, 'cache-same.db');
+    const cached = openSqliteConnector(file, { cacheRecords: 4 });
+    load(cached, [
+      person('a', 'Ana', 'Popescu'),
+      person('b', 'Ana', 'Popesku'),
+      person('c', 'Anna', 'Popescu'),
+      person('d', 'Ana', 'Popa'),
+      person('e', 'Ana', 'Popescu', '1991-04-12'),
+    ]);
+    const plain = openSqliteConnector(file, { cacheRecords: 0 });
+    const expected = await ids(plain);
+    expect(expected.length).toBeGreaterThanOrEqual(4);
+    expect(await ids(cached)).toEqual(expected);
+    expect(await ids(cached)).toEqual(expected);
+    expect(cached.cachedRecords).toBeGreaterThan(0);
+    expect(cached.cachedRecords).toBeLessThanOrEqual(4);
+    expect(plain.cachedRecords).toBe(0);
+    cached.close();
+    plain.close();
+  });
+
+  it("sees another connection's import at once (data_version), and its own writes", async () => {
+    const file = join(dir, 'cache-fresh.db');
+    const node = openSqliteConnector(file);
+    load(node, [person('a', 'Ana', 'Popescu')]);
+    expect(await ids(node)).toEqual(['a:popescu']);
+    // Another process (here another connection, as `mosaic import` would be) changes a cached record and
+    // adds one: the node must not answer from its stale copy.
+    const importer = openSqliteConnector(file);
+    load(importer, [person('a', 'Ana', 'Popescu-Ionescu'), person('b', 'Ana', 'Popesku')]);
+    importer.close();
+    expect(await ids(node)).toEqual(['a:popescu ionescu', 'b:popesku']);
+    const counted = await node.candidates({ dataset: 'd', features: { kind: 'person', ...query } });
+    expect(counted.tf.total).toBe(2);
+    // Its own writer drops the cache too.
+    load(node, [person('a', 'Ana', 'Pop')]);
+    expect(await ids(node)).toEqual(['a:pop', 'b:popesku']);
+    node.close();
+  });
+});
