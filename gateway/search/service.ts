@@ -66,6 +66,13 @@ export interface SearchServiceOptions {
   readonly concurrency?: number;
 }
 
+/** A search whose every peer has ended: `partial` if any did not answer, `failed` if a required one did not. */
+function conclude(state: SearchState): void {
+  const failed = state.peers.filter((p) => !['hit', 'no-hit', 'denied'].includes(p.status));
+  state.partial = failed.length > 0;
+  state.status = failed.some((p) => p.required) ? 'failed' : 'complete';
+}
+
 /**
  * Federated search: one signed query per peer, sent in parallel under a concurrency limit, each with its own
  * deadline inside one global deadline. Every peer ends with a status; none is dropped silently (DESIGN
@@ -123,8 +130,8 @@ export class SearchService {
         (claimsOf.all(row.id) as { peer: string; claims: string }[]).map((r) => [r.peer, r.claims]),
       );
       const now = this.#o.clock();
-      for (const peer of state.peers) {
-        if (peer.status !== 'pending') continue;
+      const pending = state.peers.filter((p) => p.status === 'pending');
+      for (const peer of pending) {
         peer.status = 'interrupted';
         peer.code = SEARCH_INTERRUPTED;
         const claims = signed.get(peer.agency);
@@ -142,13 +149,15 @@ export class SearchService {
             this.#o.logger.error('audit of interrupted query', { searchId: state.id, error: String(err) }),
           );
       }
-      state.status = 'interrupted';
-      state.partial = true;
+      // Every peer had answered and only the final write was lost: the search ended as it would have.
+      if (pending.length === 0) conclude(state);
+      else Object.assign(state, { status: 'interrupted', partial: true });
       state.completedAt = new Date(now).toISOString();
       this.#finish(state);
       this.#o.logger.warn('search interrupted by a restart', {
         searchId: state.id,
-        interrupted: state.peers.filter((p) => p.status === 'interrupted').length,
+        status: state.status,
+        interrupted: pending.length,
       });
       recovered++;
     }
@@ -256,9 +265,7 @@ export class SearchService {
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.#o.concurrency ?? 16, queue.length) }, worker));
-    const failed = state.peers.filter((p) => !['hit', 'no-hit', 'denied'].includes(p.status));
-    state.partial = failed.length > 0;
-    state.status = failed.some((p) => p.required) ? 'failed' : 'complete';
+    conclude(state);
     state.completedAt = new Date(this.#o.clock()).toISOString();
     this.#finish(state);
     this.#running.delete(state.id);
