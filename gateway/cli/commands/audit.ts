@@ -130,9 +130,16 @@ export const auditExport: Command = {
       const to = optStr(args, 'to');
       const bundle = exportBundle(ledger, { ...(from ? { from } : {}), ...(to ? { to } : {}) });
       writeFileSync(str(args, 'out'), `${JSON.stringify(bundle)}\n`);
+      const covered = ledger.latestCheckpoint()?.size ?? 0;
       io.out(
-        `wrote ${bundle.entries.length} entries, ${bundle.checkpoints.length} checkpoints to ${str(args, 'out')}`,
+        `wrote ${bundle.entries.length} entries, ${bundle.checkpoints.length} checkpoints to ${str(args, 'out')} (tree size ${covered})`,
       );
+      // The offline export covers the latest checkpoint the node signed; newer entries wait for the next one.
+      const newer = ledger.size - covered;
+      if (newer > 0)
+        io.err(
+          `note: ${newer} newer entr${newer === 1 ? 'y is' : 'ies are'} not covered by a signed checkpoint yet; export through the API (which signs one first) or again after the node's next checkpoint`,
+        );
       return 0;
     } finally {
       ledger.close();
