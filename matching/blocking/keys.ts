@@ -56,6 +56,13 @@ export function blockingKeys(f: Features): string[] {
     if (g0Code !== undefined) keys.add(`gp:${g0Code}:${place}`);
     for (const c of famCodes) keys.add(`fp:${c}:${place}`);
   }
+  // A town typed with a slip (Lonodn, Birminghaim) keeps its set of letters: any one name token (given or
+  // family, so a swapped order too) with the town's letter set still blocks.
+  if (f.city !== undefined) {
+    const town = letterSet(f.city);
+    if (g0Code !== undefined) keys.add(`nl:${g0Code}:${town}`);
+    for (const c of famCodes) keys.add(`nl:${c}:${town}`);
+  }
   // Family name alone: adaptive, since retrieval skips any key held by more than maxPerKey records, so
   // only rare surnames survive as keys on a large dataset, and those alone are good evidence.
   for (const c of famCodes) keys.add(`f:${c}`);
@@ -67,6 +74,11 @@ export function blockingKeys(f: Features): string[] {
     for (const e of f.emails ?? []) keys.add(`eg:${g0Code}:${e.slice(e.indexOf('@') + 1)}`);
   for (const p of f.phones ?? []) keys.add(`ph:${p}`);
   for (const e of f.emails ?? []) keys.add(`em:${e}`);
+  // The local part alone: a typo in the domain (romero-onovan.com) leaves it whole.
+  for (const e of f.emails ?? []) {
+    const local = e.slice(0, e.indexOf('@'));
+    if (local.length >= 5) keys.add(`el:${local}`);
+  }
   for (const d of f.documents ?? []) keys.add(`doc:${d}`);
   for (const d of f.nationalIds ?? []) keys.add(`nid:${d}`);
   for (const i of f.ibans ?? []) keys.add(`iban:${i}`);
@@ -82,6 +94,11 @@ export function blockingKeys(f: Features): string[] {
     if (f.postcode !== undefined) keys.add(`adp:${f.postcode}`);
   }
   return [...keys];
+}
+
+/** The distinct letters of a word, sorted: the same for a transposition, a doubled or a dropped repeat. */
+function letterSet(word: string): string {
+  return [...new Set(word.replace(/[^a-z]/g, ''))].sort().join('');
 }
 
 /**

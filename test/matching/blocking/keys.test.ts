@@ -24,6 +24,41 @@ describe('blocking keys', () => {
     expect(acc).toContain('iban:RO49AAAA1B31007593840000');
   });
 
+  // Pairs of the kind Splink's fake_1000 holds (test/data/splink, MIT): one name token, a town with a slip,
+  // a birth date off by years, and nothing else in common.
+  it('share a key through one name token and the letters of a misspelt town, names swapped or not', () => {
+    const shared = (a: Record<string, string>, b: Record<string, string>) => {
+      const kb = blockingKeys(person(b));
+      return blockingKeys(person(a)).filter((k) => kb.includes(k));
+    };
+    expect(
+      shared(
+        { givenName: 'Theodore', familyName: 'Mosrir', birthDate: '1978-09-19', city: 'Birminghaim' },
+        { givenName: 'Theodore', familyName: 'Morris', birthDate: '1978-09-18', city: 'Birgmhniam' },
+      ),
+    ).not.toEqual([]);
+    expect(
+      shared(
+        { familyName: 'Thomas', birthDate: '1977-10-17', city: 'London' },
+        { givenName: 'Thomas', familyName: 'Gabriel', birthDate: '1976-09-15', city: 'Loodon' },
+      ),
+    ).toEqual([expect.stringMatching(/^nl:/)]);
+    // Another town with other letters does not.
+    expect(
+      shared(
+        { familyName: 'Thomas', birthDate: '1977-10-17', city: 'Leeds' },
+        { givenName: 'Thomas', familyName: 'Gabriel', birthDate: '1976-09-15', city: 'London' },
+      ),
+    ).toEqual([]);
+  });
+
+  it('share the e-mail local part when the domain has a typo, but not a short one', () => {
+    const a = blockingKeys(person({ fullName: 'Arthur Booth', email: 'arthurbooth25@romero-onovan.com' }));
+    expect(a).toContain('el:arthurbooth25');
+    expect(blockingKeys(person({ email: 'arthurbooth25@romero-donovan.com' }))).toContain('el:arthurbooth25');
+    expect(blockingKeys(person({ email: 'e.e@day.com' })).some((k) => k.startsWith('el:'))).toBe(false);
+  });
+
   it('emit nothing for an empty record', () => {
     expect(blockingKeys(person({}))).toEqual([]);
   });
