@@ -4,14 +4,14 @@
  * the p50/p95 time to complete a federated search. ratio_40 = p95 with 40 peers / p95 with 1 peer: how well
  * the fan-out hides the number of peers.
  */
-import { writeFileSync } from 'node:fs';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadNodeConfig } from '../gateway/config/load.js';
 import { silentLogger } from '../gateway/log.js';
 import { MosaicNode } from '../gateway/node/node.js';
-import { startChild, stopChild } from './lib/child.js';
+import { childCpuMs, startChild, stopChild } from './lib/child.js';
 import { createBenchFederation } from './lib/federation.js';
 import { fuzzyQueries, provisionResponder } from './lib/responder.js';
 import { percentile, round } from './lib/stats.js';
@@ -19,6 +19,7 @@ import { percentile, round } from './lib/stats.js';
 const PEERS = Number(process.env['MOSAIC_BENCH_PEERS'] ?? 40);
 const RECORDS = Number(process.env['MOSAIC_BENCH_RECORDS'] ?? 100_000);
 const SEARCHES = Number(process.env['MOSAIC_BENCH_SEARCHES'] ?? 30);
+const WARMUP = Number(process.env['MOSAIC_BENCH_WARMUP'] ?? 30);
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 
 const peers = Array.from({ length: PEERS }, (_, i) => `peer-${String(i + 1).padStart(2, '0')}`);
@@ -57,7 +58,7 @@ try {
     { logger: silentLogger },
   );
   const user = analyst.users.add('bench-analyst', 'analyst', new Date()).user;
-  const selectors = fuzzyQueries(RECORDS, SEARCHES * 3 + 10);
+  const selectors = fuzzyQueries(RECORDS, SEARCHES * 3 + WARMUP);
   let q = 0;
   async function runSearches(targets: readonly string[], n: number): Promise<number[]> {
     const times: number[] = [];
@@ -85,13 +86,23 @@ try {
     }
     return times;
   }
-  // Warm every peer's page cache and connection once, outside the measurement.
-  await runSearches(peers, 2);
+  // Warm every peer up outside the measurement: connections, page cache, and enough queries for V8 to
+  // optimise the pipeline (a peer that has answered two queries still runs most of it unoptimised).
+  await runSearches(peers, WARMUP);
   const results: Record<number, number[]> = {};
+  // CPU used by every process (peers and this one, which is the analyst node) per search: divided by the
+  // cores, the shortest a search could take if nothing waited on anything else.
+  const cpuNow = () =>
+    children.reduce((sum, c) => sum + childCpuMs(c.child), 0) +
+    (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const cpuPerSearch: Record<number, number> = {};
   for (const n of [1, 10, PEERS]) {
+    const cpu0 = cpuNow();
     results[n] = await runSearches(peers.slice(0, n), SEARCHES);
+    cpuPerSearch[n] = (cpuNow() - cpu0) / SEARCHES;
     console.log(
-      `${n} peer(s): p50 ${round(percentile(results[n]!, 50), 1)} ms, p95 ${round(percentile(results[n]!, 95), 1)} ms`,
+      `${n} peer(s): p50 ${round(percentile(results[n]!, 50), 1)} ms, p95 ${round(percentile(results[n]!, 95), 1)} ms; ` +
+        `CPU ${round(cpuPerSearch[n]!, 1)} ms per search, ${round(cpuPerSearch[n]! / availableParallelism(), 1)} ms of wall time on ${availableParallelism()} cores at best`,
     );
   }
   await analyst.stop();
@@ -103,6 +114,8 @@ try {
       p95_10: p95(10),
       p95_40: p95(PEERS),
       ratio_40: round(p95(PEERS) / p95(1)),
+      cpu_ms_per_search_40: round(cpuPerSearch[PEERS]!, 1),
+      cores: availableParallelism(),
     }),
   );
 } finally {

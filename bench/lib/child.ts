@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 
 /** Start a benchmark server in its own process and wait for its first JSON line (which carries its URL). */
@@ -28,3 +29,21 @@ export function stopChild(child: ChildProcess): Promise<void> {
     child.kill('SIGTERM');
   });
 }
+
+/**
+ * CPU time (user + system, ms) a child process has used so far, from /proc (Linux; 0 elsewhere). With the
+ * parent's own `process.cpuUsage()` it shows whether a multi-process benchmark is bound by the cores.
+ */
+export function childCpuMs(child: ChildProcess): number {
+  try {
+    const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** Linux's USER_HZ, the unit of /proc/PID/stat times (100 on every mainstream architecture). */
+const CLOCK_TICKS = 100;
