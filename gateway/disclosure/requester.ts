@@ -10,6 +10,7 @@ import {
   sha256Digest,
 } from '../../contracts/index.js';
 import { defineRoute, type RouteDef } from '../api/routes.js';
+import { decodeCompact } from '../jws/compact.js';
 import type { PeerClient } from '../peer/client.js';
 import { PeerRefusedError } from '../peer/client.js';
 import type { CaseStore } from '../search/cases.js';
@@ -43,6 +44,15 @@ export interface DisclosureRequestsDeps {
   readonly clock: () => number;
 }
 
+/** A record an owner released through step 2, for the hit reference it was asked for. */
+export interface DeliveredRecord {
+  readonly peer: string;
+  readonly ref: string;
+  readonly dataset: string;
+  readonly kind: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
 /**
  * The requesting side of step 2. An analyst asks the owner of a hit for the record, with a justification and
  * an urgency; the owner's signed reply (queued, approved with the record, or refused) is verified and kept
@@ -60,6 +70,22 @@ export class DisclosureRequests {
       request_jti TEXT NOT NULL, request_digest TEXT NOT NULL, owner_id TEXT NOT NULL, status TEXT NOT NULL,
       reply TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS disclosures_out_case ON disclosures_out (case_ref);`);
+  }
+
+  /**
+   * The records owners released for `caseRef` (approved requests whose signed reply carries the record), for
+   * the case graph. The replies were verified when they arrived and are kept verbatim.
+   */
+  deliveredRecords(caseRef: string): DeliveredRecord[] {
+    const rows = this.#d.db
+      .prepare("SELECT peer, ref, reply FROM disclosures_out WHERE case_ref = ? AND status = 'approved'")
+      .all(caseRef) as { peer: string; ref: string; reply: string }[];
+    const out: DeliveredRecord[] = [];
+    for (const r of rows) {
+      const payload = decodeCompact(r.reply, 'mosaic-record+jws').payload as unknown as DisclosureReply;
+      if (payload.record !== undefined) out.push({ peer: r.peer, ref: r.ref, ...payload.record });
+    }
+    return out;
   }
 
   async request(body: unknown, user: User) {

@@ -14,6 +14,7 @@ import type { SearchState } from '../search/service.js';
 import { DisjointSets } from './analysis.js';
 import { deriveIdentifiers, isMasked, subjectIdentifier } from './identifiers.js';
 import type {
+  DisclosedRecord,
   CaseGraph,
   EdgeDecision,
   GraphEdge,
@@ -65,17 +66,22 @@ interface Built {
   links: LinkEdge[];
 }
 
-/** One hit node per hit of every search; identifier nodes and links from the released, unmasked fields. */
-function collectHits(searches: readonly SearchState[]): Built {
+/**
+ * One hit node per hit of every search; identifier nodes and links from the released, unmasked fields. A hit
+ * whose record the owner has since released through step 2 shows that record's fields (granted `record`).
+ */
+function collectHits(searches: readonly SearchState[], disclosed: readonly DisclosedRecord[]): Built {
   const b: Built = { hits: [], subjects: new Map(), identifiers: new Map(), links: [] };
+  const released = new Map(disclosed.map((d) => [`${d.peer}\n${d.ref}`, d]));
   const linkIds = new Set<string>();
   const hitIds = new Set<string>();
   for (const s of searches) {
     for (const peer of s.peers) {
       for (const result of peer.results ?? []) {
         for (const hit of result.hits ?? []) {
-          const kind = hit.kind ?? 'unknown';
-          const fields = stringFields(hit.fields);
+          const record = released.get(`${peer.agency}\n${hit.ref}`);
+          const kind = hit.kind ?? record?.kind ?? 'unknown';
+          const fields = record === undefined ? stringFields(hit.fields) : stringFields(record.fields);
           const node: HitNode = {
             id: shortId('h', s.id, peer.agency, result.dataset, hit.ref),
             type: 'hit',
@@ -86,7 +92,7 @@ function collectHits(searches: readonly SearchState[]): Built {
               dataset: result.dataset,
               searchId: s.id,
               searchedAt: s.createdAt,
-              granted: result.decision.granted,
+              granted: record === undefined ? result.decision.granted : 'record',
               ref: hit.ref,
               score: hit.score,
               band: hit.band,
@@ -306,11 +312,12 @@ export function buildCaseGraph(
   searches: readonly SearchState[],
   decisions: ReadonlyMap<string, EdgeDecision> = new Map(),
   rules: GraphRules = DEFAULT_RULES,
+  disclosed: readonly DisclosedRecord[] = [],
 ): CaseGraph {
   const ordered = [...searches].sort((a, b) =>
     a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : a.id < b.id ? -1 : 1,
   );
-  const b = collectHits(ordered);
+  const b = collectHits(ordered, disclosed);
   const flagged = genericFromEvidence(b);
   const hitById = new Map(b.hits.map((h) => [h.id, h]));
   const holders = new Map<string, HitNode[]>();

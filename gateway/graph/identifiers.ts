@@ -172,12 +172,17 @@ export function deriveIdentifiers(
     const raw = fields[field]!;
     // Own-property lookups only: a peer's field named `constructor` must not find Object.prototype's.
     const own = self !== undefined && Object.hasOwn(self, field) ? self[field] : undefined;
+    const holder = hitKind === 'person' || hitKind === 'organisation';
     const spec: { reader: keyof typeof READERS; link: IdentifierLink } | undefined =
       own !== undefined
         ? { reader: own, link: 'identifies' }
-        : (hitKind === 'person' || hitKind === 'organisation') && Object.hasOwn(HOLDER_FIELDS, field)
+        : holder && Object.hasOwn(HOLDER_FIELDS, field)
           ? HOLDER_FIELDS[field]
-          : undefined;
+          : // An IBAN carries its own checksum: whatever an owner calls the field (wageAccount,
+            // payoutAccount), a valid one is an account the holder uses.
+            holder && values(raw).some((v) => !isMasked(v) && normaliseIban(v)?.valid === true)
+            ? HOLDER_FIELDS['iban']
+            : undefined;
     if (spec === undefined || (hitKind === 'organisation' && spec.link === 'works-for')) continue;
     // An organisation is registered at its address rather than living there.
     const link = hitKind === 'organisation' && spec.link === 'lives-at' ? 'registered-at' : spec.link;

@@ -36,6 +36,7 @@ export {
 } from './identifiers.js';
 export type {
   CaseGraph,
+  DisclosedRecord,
   EdgeDecision,
   GraphEdge,
   GraphNode,

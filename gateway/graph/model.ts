@@ -15,6 +15,19 @@ export interface Provenance {
   readonly band: string;
 }
 
+/**
+ * A record the owner released through step 2 (an approved disclosure), for the hit it was asked for: the
+ * case graph shows its fields in place of the hit's summary, so the phone, address or account it holds join
+ * the network. The owner's signed reply was verified when it arrived.
+ */
+export interface DisclosedRecord {
+  readonly peer: string;
+  readonly ref: string;
+  readonly kind: string;
+  readonly dataset: string;
+  readonly fields: Readonly<Record<string, string>>;
+}
+
 /** One hit of one search: never merged with another hit, even of the same record. */
 export interface HitNode {
   readonly id: string;

@@ -11,7 +11,7 @@ import {
   type GraphAnalysis,
 } from './analyse.js';
 import { buildCaseGraph, DEFAULT_RULES, type GraphRules } from './build.js';
-import type { CaseGraph, EdgeDecision, GraphEdge, GraphNode, SameAsEdge } from './model.js';
+import type { CaseGraph, DisclosedRecord, EdgeDecision, GraphEdge, GraphNode, SameAsEdge } from './model.js';
 import { pivotSubject } from './pivot.js';
 import { type EdgeDecisionRequest, edgeDecisionSchema, type PivotRequest, pivotSchema } from './schemas.js';
 
@@ -25,6 +25,8 @@ export interface GraphServiceOptions {
   readonly clock: () => number;
   /** Hub and generic thresholds; defaults in DEFAULT_RULES. */
   readonly rules?: Partial<GraphRules>;
+  /** Records the owners released for this case through step 2 (DisclosureRequests.deliveredRecords). */
+  readonly disclosed?: (caseRef: string) => readonly DisclosedRecord[];
 }
 
 export interface GraphView extends CaseGraph {
@@ -124,7 +126,8 @@ export class GraphService {
         ...(d.note === null ? {} : { note: d.note }),
       });
     }
-    return { graph: buildCaseGraph(caseRef, searches, decisions, this.#rules), searches };
+    const disclosed = this.#o.disclosed?.(caseRef) ?? [];
+    return { graph: buildCaseGraph(caseRef, searches, decisions, this.#rules, disclosed), searches };
   }
 
   #options(partial: Partial<Pick<AnalysisOptions, 'sameAs' | 'generic'>>): AnalysisOptions {

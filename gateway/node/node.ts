@@ -252,6 +252,7 @@ export class MosaicNode {
       searches: this.searches,
       cases: this.cases,
       clock: this.#clock,
+      disclosed: (caseRef) => this.disclosureRequests.deliveredRecords(caseRef),
     });
     this.disclosureRequests = new DisclosureRequests({
       db: this.db,

@@ -235,6 +235,43 @@ describe('the demo federation: the walkthrough through the API', () => {
       wageAccount: NETWORK.account.iban,
     });
     expect(fields).not.toHaveProperty('nationalId');
+
+    // The released record joins ro-police's case graph in place of the masked summary: the recruiter's
+    // phone, the site's address and the Dutch wage account become nodes the analyst can pivot on.
+    const graph = await api('ro-police', 'analyst', 'GET', `/cases/${CASE}/graph`);
+    expect(graph.status).toBe(200);
+    const nodes = graph.body['nodes'] as Json[];
+    const foreman = nodes.find((n) => n['type'] === 'hit' && n['provenance']['ref'] === ref)!;
+    expect(foreman['provenance']).toMatchObject({ agency: 'at-labour', granted: 'record' });
+    const held = (graph.body['edges'] as Json[])
+      .filter((e) => e['from'] === foreman['id'] && e['type'] !== 'possibly-same')
+      .map((e) => nodes.find((n) => n['id'] === e['to'])!);
+    expect(held.map((n) => [n['kind'], n['label']]).sort()).toEqual(
+      expect.arrayContaining([
+        ['account', NETWORK.account.iban],
+        ['address', NETWORK.site.address],
+        ['organisation', NETWORK.site.name],
+        ['phone', r.phone],
+      ]),
+    );
+    const phone = held.find((n) => n['kind'] === 'phone')!;
+    const pivot = await api('ro-police', 'analyst', 'POST', `/cases/${CASE}/pivot`, {
+      entity: phone['id'],
+      legalBasis: JIT,
+    });
+    expect(pivot.status).toBe(202);
+    const pivoted = await node('ro-police').searches.settle(pivot.body['id']);
+    expect(pivoted.request.subject).toEqual({
+      kind: 'phone',
+      selectors: { number: r.phone.replace(/ /g, '') },
+    });
+    // Every peer answers the pivot as its policy says: the inspectorate and the FIU take no phone searches,
+    // and the border police have not seen the recruiter's own number.
+    expect(pivoted.peers.map((p) => [p.agency, p.status, p.reasonCode ?? null])).toEqual([
+      ['at-labour', 'denied', 'NO_MATCHING_PERMISSION'],
+      ['hu-border', 'no-hit', null],
+      ['nl-fiu', 'denied', 'NO_MATCHING_PERMISSION'],
+    ]);
   });
 
   it('step 5: the wage account is known to the FIU: a masked summary for the JIT, hit/no-hit for others', async () => {

@@ -89,6 +89,26 @@ describe('deriveIdentifiers: released, unmasked values only', () => {
   });
 });
 
+describe('deriveIdentifiers: an IBAN under any field name', () => {
+  const IBAN = 'NL91 ABNA 0417 1643 00';
+  it('reads a valid IBAN in a field it does not know as an account the holder uses', () => {
+    expect(deriveIdentifiers('person', { fullName: 'Yurii Bondar', wageAccount: IBAN })).toEqual([
+      {
+        kind: 'account',
+        key: 'iban:NL91ABNA0417164300',
+        display: IBAN,
+        field: 'wageAccount',
+        link: 'holds-account',
+      },
+    ]);
+  });
+  it('but not one with a wrong checksum, a masked one, or one on a record of another kind', () => {
+    expect(deriveIdentifiers('person', { wageAccount: 'NL91 ABNA 0417 1643 01' })).toEqual([]);
+    expect(deriveIdentifiers('person', { wageAccount: '***00' })).toEqual([]);
+    expect(deriveIdentifiers('vehicle', { note: IBAN })).toEqual([]);
+  });
+});
+
 describe('buildCaseGraph', () => {
   const graph = buildCaseGraph('RO-2026-0042', ionutCase());
 
@@ -255,6 +275,54 @@ describe('buildCaseGraph', () => {
 function byId(g: CaseGraph, id: string): HitNode {
   return hits(g).find((h) => h.id === id)!;
 }
+
+describe('buildCaseGraph: records released through step 2', () => {
+  it('shows a delivered record in place of its hit, so the values it holds join the network', () => {
+    const summary = hit('ref-at-1', 'person', { fullName: 'Marius Dobre', phone: '***62' });
+    const other = hit('ref-at-2', 'person', { fullName: 'Yurii Bondar' });
+    const searches = [
+      search('s1', '2026-11-29T08:00:00.000Z', { kind: 'person', selectors: { fullName: 'Marius Dobre' } }, [
+        answered('at-labour', [summary, other]),
+      ]),
+    ];
+    const before = buildCaseGraph('C', searches);
+    expect(identifiers(before)).toEqual([]);
+    const after = buildCaseGraph('C', searches, new Map(), undefined, [
+      {
+        peer: 'at-labour',
+        ref: 'ref-at-1',
+        kind: 'person',
+        dataset: 'workers',
+        fields: {
+          fullName: 'Marius-Cătălin Dobre',
+          phone: '+40 745 318 962',
+          wageAccount: 'NL91 ABNA 0417 1643 00',
+        },
+      },
+      // A record released by another agency under the same reference is not this hit's.
+      {
+        peer: 'hu-border',
+        ref: 'ref-at-2',
+        kind: 'person',
+        dataset: 'x',
+        fields: { phone: '+40 745 318 962' },
+      },
+    ]);
+    const foreman = byRef(after, 'ref-at-1');
+    expect(foreman.provenance.granted).toBe('record');
+    expect(foreman.fields['phone']).toBe('+40 745 318 962');
+    expect(
+      identifiers(after)
+        .map((n) => [n.kind, n.value])
+        .sort(),
+    ).toEqual([
+      ['account', 'iban:NL91ABNA0417164300'],
+      ['phone', '+40745318962'],
+    ]);
+    expect(links(after).every((l) => l.from === foreman.id)).toBe(true);
+    expect(byRef(after, 'ref-at-2').provenance.granted).toBe('summary');
+  });
+});
 
 describe('hub and generic flags', () => {
   const SHELTER = '+40744100200';
