@@ -4,7 +4,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { NETWORK } from '../../gateway/demo/data/network.js';
+import { BENIGN_HUBS, NETWORK } from '../../gateway/demo/data/network.js';
 
 /**
  * The real `npm start` path: `node dist/gateway/cli/main.js demo start` (the package.json script, built by
@@ -159,6 +159,122 @@ async function searchMinibus(nodes: PrintedNode[], tokens: Record<string, Record
   }
 }
 
+type Answer = {
+  agency: string;
+  status: string;
+  reasonCode?: string;
+  results?: {
+    dataset: string;
+    decision: { granted: string | null };
+    exists?: boolean;
+    count?: number;
+    hits?: { fields?: Record<string, string> }[];
+  }[];
+};
+
+/** A federated search from `from`'s analyst through the printed URL and token, polled until it ends. */
+async function searchVia(
+  nodes: PrintedNode[],
+  tokens: Record<string, Record<string, string>>,
+  from: string,
+  request: Record<string, unknown>,
+): Promise<Map<string, Answer>> {
+  const node = nodes.find((n) => n.agency === from)!;
+  const token = tokens[from]!['analyst']!;
+  const started = await api(node.apiUrl, token, 'POST', '/searches', {
+    purpose: 'trafficking-investigation',
+    legalBasis: 'JIT Danube agreement 2025',
+    caseRef: NETWORK.caseRef,
+    granularity: 'summary',
+    ...request,
+  });
+  expect(started.status, JSON.stringify(started.body)).toBe(202);
+  const deadline = Date.now() + 20_000;
+  for (;;) {
+    const s = await api(node.apiUrl, token, 'GET', `/searches/${started.body['id']}`);
+    if (s.body['status'] !== 'running') {
+      expect(s.body['status']).toBe('complete');
+      return new Map((s.body['peers'] as Answer[]).map((p) => [p.agency, p]));
+    }
+    if (Date.now() > deadline) throw new Error(`search still running: ${JSON.stringify(s.body)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const resultOf = (a: Answer | undefined, dataset: string) => a?.results?.find((r) => r.dataset === dataset);
+
+/**
+ * The walkthrough's searches (docs/walkthrough.md, steps 1–3 and 5, the policy differences and the benign
+ * hubs) against the real process: the planted network is found piece by piece, each agency answers as its
+ * policy says, and the benign hubs give no hit. test/e2e/demo.test.ts checks the same in more detail in
+ * process, with the disclosure and the case graph.
+ */
+async function walkthrough(nodes: PrintedNode[], tokens: Record<string, Record<string, string>>) {
+  const ask = (from: string, request: Record<string, unknown>) => searchVia(nodes, tokens, from, request);
+  const r = NETWORK.recruiter;
+  // Step 1: the recruiter is the foreman at the Austrian site (masked summary); the border police count him.
+  const step1 = await ask('ro-police', {
+    subject: { kind: 'person', selectors: { fullName: r.fullName, birthDate: r.birthDate } },
+  });
+  expect(resultOf(step1.get('at-labour'), 'persons')?.hits?.[0]?.fields).toMatchObject({
+    fullName: 'Marius Dobre',
+    birthDate: '1979',
+    city: 'Schwechat',
+  });
+  expect(resultOf(step1.get('hu-border'), 'persons')).toMatchObject({
+    decision: { granted: 'count' },
+    count: 2,
+  });
+  expect(step1.get('nl-fiu')).toMatchObject({ status: 'denied', reasonCode: 'NO_MATCHING_PERMISSION' });
+  // Step 2: the minibus crossed the border: hit/no-hit only.
+  const step2 = await ask('ro-police', {
+    subject: { kind: 'vehicle', selectors: { plate: NETWORK.driver.plate } },
+  });
+  expect(resultOf(step2.get('hu-border'), 'vehicles')).toMatchObject({
+    decision: { granted: 'exists' },
+    exists: true,
+  });
+  // Step 3: a victim is withheld from an investigation and found for victim protection.
+  const v = NETWORK.victims[0];
+  const victim = {
+    kind: 'person',
+    selectors: { fullName: `${v.given} ${v.family}`, birthDate: v.birthDate },
+  };
+  const inv = await ask('ro-police', { subject: victim, targets: { agencies: ['at-labour'] } });
+  expect(inv.get('at-labour')?.status).toBe('no-hit');
+  const prot = await ask('ro-police', {
+    subject: victim,
+    purpose: 'victim-protection',
+    targets: { agencies: ['at-labour'] },
+  });
+  expect(prot.get('at-labour')?.status).toBe('hit');
+  // Step 5: the FIU knows the wage account: a masked summary for the JIT, hit/no-hit outside it.
+  const account = { kind: 'account', selectors: { iban: NETWORK.account.iban } };
+  const jit = await ask('ro-police', {
+    subject: account,
+    purpose: 'financial-intelligence',
+    targets: { agencies: ['nl-fiu'] },
+  });
+  expect(resultOf(jit.get('nl-fiu'), 'accounts')?.hits?.[0]?.fields?.['typology']).toMatch(/^many earners/);
+  const outside = await ask('at-labour', {
+    subject: account,
+    purpose: 'financial-intelligence',
+    targets: { agencies: ['nl-fiu'] },
+  });
+  expect(resultOf(outside.get('nl-fiu'), 'accounts')).toMatchObject({
+    decision: { granted: 'exists' },
+    exists: true,
+  });
+  // Benign hubs: the shelter's phone and the hotel's address give no hit; the recruiter's own phone does.
+  const hubs = async (subject: Record<string, unknown>) =>
+    (await ask('hu-border', { subject, granularity: 'exists', targets: { agencies: ['ro-police'] } })).get(
+      'ro-police',
+    )?.status;
+  expect(await hubs({ kind: 'phone', selectors: { number: BENIGN_HUBS.shelterPhone } })).toBe('no-hit');
+  expect(await hubs({ kind: 'address', selectors: { text: BENIGN_HUBS.hotelAddress } })).toBe('no-hit');
+  expect(await hubs({ kind: 'phone', selectors: { number: r.phone } })).toBe('hit');
+}
+
 describe('npm start: the demo federation as a real child process', () => {
   let tmp: string;
   let dir: string;
@@ -217,12 +333,7 @@ describe('npm start: the demo federation as a real child process', () => {
       expect(await accepts(n.peerUrl), n.peerUrl).toBe(true);
     }
 
-    const search = await searchMinibus(nodes, tokens);
-    expect(search['status']).toBe('complete');
-    const hu = (search['peers'] as { agency: string; status: string }[]).find(
-      (x) => x.agency === 'hu-border',
-    );
-    expect(hu?.status).toBe('hit');
+    await walkthrough(nodes, tokens);
 
     const exit = await interrupt(p);
     expect(exit, p.err()).toEqual({ code: 0, signal: null });
