@@ -108,6 +108,9 @@ export interface DatasetWriter {
   finish(): void;
 }
 
+/** Blocking-key pairs staged per INSERT statement during an import. */
+const KEY_BATCH = 200;
+
 /** The embedded default connector: one SQLite file in WAL mode (DESIGN: Storage). */
 export class SqliteConnector implements Connector {
   readonly db: Database.Database;
@@ -320,6 +323,23 @@ export class SqliteConnector implements Connector {
     // Random inserts into a 10-million-row B-tree thrash the page cache; a sorted append does not.
     db.exec('CREATE TEMP TABLE IF NOT EXISTS stage_keys (k INTEGER NOT NULL, rid INTEGER NOT NULL)');
     const addKey = db.prepare('INSERT INTO temp.stage_keys (k, rid) VALUES (?, ?)');
+    // Keys are staged KEY_BATCH pairs per statement: one statement run per record's nine-odd keys would
+    // cost more in statement overhead than the rows themselves.
+    const addKeys = db.prepare(
+      `INSERT INTO temp.stage_keys (k, rid) VALUES ${Array.from({ length: KEY_BATCH }, () => '(?, ?)').join(', ')}`,
+    );
+    const pending: number[] = [];
+    const stageKey = (k: number, rid: number) => {
+      pending.push(k, rid);
+      if (pending.length === KEY_BATCH * 2) {
+        addKeys.run(pending);
+        pending.length = 0;
+      }
+    };
+    const stagePending = () => {
+      for (let i = 0; i < pending.length; i += 2) addKey.run(pending[i], pending[i + 1]);
+      pending.length = 0;
+    };
     const flushKeys = db.prepare(
       'INSERT OR IGNORE INTO bkeys (k, rid) SELECT k, rid FROM temp.stage_keys ORDER BY k, rid',
     );
@@ -397,7 +417,7 @@ export class SqliteConnector implements Connector {
         }
         kinds.add(record.kind);
         for (const a in record.attributes) fields.add(a);
-        for (const k of blockingKeys(f)) addKey.run(hashKey(prefix + k), rid);
+        for (const k of blockingKeys(f)) stageKey(hashKey(prefix + k), rid);
         countTerms(f, 1);
         return ins.changes === 1 ? 'inserted' : 'updated';
       },
@@ -406,6 +426,7 @@ export class SqliteConnector implements Connector {
         flushTerms();
         mergeTf.run(dataset);
         clearTf.run();
+        stagePending();
         flushKeys.run();
         clearKeys.run();
         tfClean.run(dataset);
