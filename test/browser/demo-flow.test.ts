@@ -180,6 +180,7 @@ describe.skipIf(!hasChromium)('console: the demo walkthrough end to end (Chromiu
     await expect(hit.locator('.released').textContent()).resolves.toContain('Schwechat');
     await hit.getByRole('button', { name: 'Request full record' }).click();
     const form = hit.locator('form.disclosure-form');
+    await expect(form.isVisible()).resolves.toBe(true);
     await form.getByLabel('Justification').fill(JUSTIFICATION);
     await form.getByLabel('Urgency').selectOption('urgent');
     await form.getByLabel('Legal basis').fill(ART9);
@@ -188,6 +189,9 @@ describe.skipIf(!hasChromium)('console: the demo walkthrough end to end (Chromiu
     await outcome.locator('[data-disclosure-status="queued"]').waitFor();
     await expect(outcome.textContent()).resolves.toContain('APPROVAL_REQUIRED');
     await expect(outcome.textContent()).resolves.toContain('Waiting for at-labour’s disclosure officer');
+    // Sent once: the form and its button are gone, so the request cannot be sent twice.
+    await expect(form.isVisible()).resolves.toBe(false);
+    await expect(hit.getByRole('button', { name: 'Request full record' }).isVisible()).resolves.toBe(false);
     await page.screenshot({ path: join(SCREENSHOTS, 'demo-search-board.png'), fullPage: true });
     await page.close();
 
