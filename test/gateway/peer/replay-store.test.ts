@@ -31,4 +31,24 @@ describe('replay store', () => {
     expect(db2.prepare('SELECT COUNT(*) FROM seen_jti').pluck().get()).toBe(1);
     db2.close();
   });
+
+  it('refuses a query it may have forgotten when the clock steps back, also after a restart', () => {
+    const path = join(dir, 'step-back.db');
+    const db1 = new Database(path);
+    const store = new ReplayStore(db1, 1000);
+    expect(store.remember('ro-police', 'jti-cccccccccccccccccccccc', 1200, 1000, 990)).toBe(true);
+    store.flush();
+    // Time passes: the id is purged, since the query could no longer pass the freshness check.
+    expect(store.purge(1300)).toBe(1);
+    // The clock steps back to 1050 (an NTP correction): the old query would look fresh again.
+    expect(store.remember('ro-police', 'jti-cccccccccccccccccccccc', 1200, 1050, 990)).toBe(false);
+    // A query the store cannot have forgotten is still judged on its id.
+    expect(store.remember('ro-police', 'jti-dddddddddddddddddddddd', 1400, 1050, 1040)).toBe(true);
+    store.flush();
+    db1.close();
+    const again = new ReplayStore(new Database(path), 1060);
+    expect(again.remember('ro-police', 'jti-cccccccccccccccccccccc', 1200, 1060, 990)).toBe(false);
+    expect(again.remember('ro-police', 'jti-dddddddddddddddddddddd', 1400, 1060, 1040)).toBe(false);
+    expect(again.remember('ro-police', 'jti-eeeeeeeeeeeeeeeeeeeeee', 1400, 1060, 1055)).toBe(true);
+  });
 });
