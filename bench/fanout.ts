@@ -92,17 +92,22 @@ try {
   const results: Record<number, number[]> = {};
   // CPU used by every process (peers and this one, which is the analyst node) per search: divided by the
   // cores, the shortest a search could take if nothing waited on anything else.
-  const cpuNow = () =>
-    children.reduce((sum, c) => sum + childCpuMs(c.child), 0) +
-    (process.cpuUsage().user + process.cpuUsage().system) / 1000;
+  const selfCpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const peersCpu = () => children.reduce((sum, c) => sum + childCpuMs(c.child), 0);
   const cpuPerSearch: Record<number, number> = {};
+  const analystCpuPerSearch: Record<number, number> = {};
   for (const n of [1, 10, PEERS]) {
-    const cpu0 = cpuNow();
+    const self0 = selfCpu();
+    const peers0 = peersCpu();
     results[n] = await runSearches(peers.slice(0, n), SEARCHES);
-    cpuPerSearch[n] = (cpuNow() - cpu0) / SEARCHES;
+    analystCpuPerSearch[n] = (selfCpu() - self0) / SEARCHES;
+    cpuPerSearch[n] = analystCpuPerSearch[n]! + (peersCpu() - peers0) / SEARCHES;
     console.log(
       `${n} peer(s): p50 ${round(percentile(results[n]!, 50), 1)} ms, p95 ${round(percentile(results[n]!, 95), 1)} ms; ` +
-        `CPU ${round(cpuPerSearch[n]!, 1)} ms per search, ${round(cpuPerSearch[n]! / availableParallelism(), 1)} ms of wall time on ${availableParallelism()} cores at best`,
+        `CPU ${round(cpuPerSearch[n]!, 1)} ms per search (analyst ${round(analystCpuPerSearch[n]!, 1)}), ${round(cpuPerSearch[n]! / availableParallelism(), 1)} ms of wall time on ${availableParallelism()} cores at best`,
     );
   }
   await analyst.stop();
