@@ -8,6 +8,15 @@ import { announce, clockTime, formatMs, h, nextId, replace } from '../dom.js';
 import { subjectKind } from '../subjects.js';
 
 /**
+ * A code such as NO_MATCHING_PERMISSION with a line-break opportunity after each underscore (<wbr>, not a
+ * character: the text reads and copies unchanged), so a narrow column breaks it between words.
+ * @param {string} code
+ */
+function breakable(code) {
+  return code.split('_').flatMap((part, i) => (i === 0 ? [part] : [h('wbr'), `_${part}`]));
+}
+
+/**
  * @typedef {{ effect: string, reasonCode: string, ruleIds: string[], granted: string | null, coarsened: boolean }} Decision
  * @typedef {{ ref: string, score: number, band: string, kind?: string, evidence?: Record<string, unknown>[], fields?: Record<string, unknown> }} Hit
  * @typedef {{ dataset: string, decision: Decision, exists?: boolean, count?: number, hits?: Hit[] }} DatasetResult
@@ -475,8 +484,8 @@ export function createBoard(state, options = {}) {
         h(
           'div',
           { class: 'peer__reason' },
-          p.reasonCode ? h('code', { class: 'reason' }, p.reasonCode) : null,
-          p.code ? h('code', { class: 'code' }, p.code) : null,
+          p.reasonCode ? h('code', { class: 'reason' }, breakable(p.reasonCode)) : null,
+          p.code ? h('code', { class: 'code' }, breakable(p.code)) : null,
           !p.reasonCode && !p.code ? (p.status === 'pending' ? '' : '—') : null,
         ),
       ),
