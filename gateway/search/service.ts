@@ -85,7 +85,9 @@ export class SearchService {
   readonly #update: Database.Statement<[string, string]>;
   readonly #select: Database.Statement<[string]>;
   readonly #sent: Database.Statement<[string, string, string]>;
+  readonly #ended: Database.Statement<[string, string, string]>;
   readonly #forget: Database.Statement<[string]>;
+  readonly #forgetOutcomes: Database.Statement<[string]>;
 
   constructor(o: SearchServiceOptions) {
     this.#o = o;
@@ -94,7 +96,9 @@ export class SearchService {
       state TEXT NOT NULL);
       CREATE INDEX IF NOT EXISTS searches_case ON searches (case_ref);
       CREATE TABLE IF NOT EXISTS search_queries (
-      search_id TEXT NOT NULL, peer TEXT NOT NULL, claims TEXT NOT NULL, PRIMARY KEY (search_id, peer));`);
+      search_id TEXT NOT NULL, peer TEXT NOT NULL, claims TEXT NOT NULL, PRIMARY KEY (search_id, peer));
+      CREATE TABLE IF NOT EXISTS search_outcomes (
+      search_id TEXT NOT NULL, peer TEXT NOT NULL, outcome TEXT NOT NULL, PRIMARY KEY (search_id, peer));`);
     this.#insert = o.db.prepare(
       'INSERT INTO searches (id, case_ref, created_by, created_at, state) VALUES (?, ?, ?, ?, ?)',
     );
@@ -106,6 +110,12 @@ export class SearchService {
       'INSERT OR REPLACE INTO search_queries (search_id, peer, claims) VALUES (?, ?, ?)',
     );
     this.#forget = o.db.prepare('DELETE FROM search_queries WHERE search_id = ?');
+    // Each peer's outcome as it ends (one row, not the whole search rewritten per peer), so a crash later in
+    // the search loses no answer already received; merged back by recover, dropped when the search ends.
+    this.#ended = o.db.prepare(
+      'INSERT OR REPLACE INTO search_outcomes (search_id, peer, outcome) VALUES (?, ?, ?)',
+    );
+    this.#forgetOutcomes = o.db.prepare('DELETE FROM search_outcomes WHERE search_id = ?');
   }
 
   /**
@@ -122,10 +132,16 @@ export class SearchService {
       .prepare("SELECT id, state FROM searches WHERE json_extract(state, '$.status') = 'running'")
       .all() as { id: string; state: string }[];
     const claimsOf = this.#o.db.prepare('SELECT peer, claims FROM search_queries WHERE search_id = ?');
+    const outcomesOf = this.#o.db.prepare('SELECT outcome FROM search_outcomes WHERE search_id = ?');
     let recovered = 0;
     for (const row of rows) {
       if (this.#running.has(row.id)) continue;
       const state = JSON.parse(row.state) as SearchState;
+      for (const r of outcomesOf.all(row.id) as { outcome: string }[]) {
+        const outcome = JSON.parse(r.outcome) as PeerStatus;
+        const i = state.peers.findIndex((p) => p.agency === outcome.agency);
+        if (i >= 0) state.peers[i] = outcome;
+      }
       const signed = new Map(
         (claimsOf.all(row.id) as { peer: string; claims: string }[]).map((r) => [r.peer, r.claims]),
       );
@@ -169,6 +185,7 @@ export class SearchService {
     this.#o.db.transaction(() => {
       this.#update.run(JSON.stringify(state), state.id);
       this.#forget.run(state.id);
+      this.#forgetOutcomes.run(state.id);
     })();
   }
 
@@ -259,8 +276,7 @@ export class SearchService {
     const worker = async () => {
       for (let peer = queue.shift(); peer; peer = queue.shift()) {
         await this.#ask(state, peer, user, AbortSignal.any([global, AbortSignal.timeout(perPeer)]));
-        // Stored as each peer ends, so a crash later in the search loses no answer already received.
-        this.#update.run(JSON.stringify(state), state.id);
+        this.#ended.run(state.id, peer.agency, JSON.stringify(peer));
         events.emit('peer', peer);
       }
     };

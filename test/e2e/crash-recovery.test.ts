@@ -408,9 +408,6 @@ describe('SIGKILL of a node during load, then restart', () => {
     const db = new Database(join(fed.nodeDirs.get(A)!, 'data', 'node.db'));
     const row = db.prepare('SELECT * FROM searches WHERE id = ?').get(ids[0]) as Record<string, string>;
     const lastWriteLost = { ...JSON.parse(row['state']!), id: randomUUID() };
-    lastWriteLost.peers = lastWriteLost.peers.map((p: Json) =>
-      p['agency'] === C ? { ...p, status: 'no-hit', results: [] } : p,
-    );
     db.prepare(
       'INSERT INTO searches (id, case_ref, created_by, created_at, state) VALUES (?, ?, ?, ?, ?)',
     ).run(
@@ -420,6 +417,16 @@ describe('SIGKILL of a node during load, then restart', () => {
       row['created_at'],
       JSON.stringify(lastWriteLost),
     );
+    // Each peer's outcome is stored as it ends (search_outcomes): hu-border's as the killed search stored it,
+    // at-labour's as if it had answered just before the kill.
+    const outcome = db.prepare('INSERT INTO search_outcomes (search_id, peer, outcome) VALUES (?, ?, ?)');
+    const huOutcome = db
+      .prepare('SELECT outcome FROM search_outcomes WHERE search_id = ? AND peer = ?')
+      .pluck()
+      .get(ids[0], B) as string;
+    outcome.run(lastWriteLost.id, B, huOutcome);
+    const atPeer = lastWriteLost.peers.find((p: Json) => p['agency'] === C);
+    outcome.run(lastWriteLost.id, C, JSON.stringify({ ...atPeer, status: 'no-hit', results: [] }));
     db.close();
     a = await startProcess(config[A]!);
     const ended = await api('GET', `/api/v1/searches/${lastWriteLost.id}`);
