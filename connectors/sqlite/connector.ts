@@ -119,7 +119,6 @@ export class SqliteConnector implements Connector {
   /** Candidates by rowid and term counts by dataset/field/value, valid while `#version` holds. */
   readonly #records: Cache<number, Candidate | null>;
   readonly #terms: Cache<string, number>;
-  readonly #totals = new Map<string, number>();
   #described: ConnectorDescription | undefined;
   #version = -1;
 
@@ -138,7 +137,6 @@ export class SqliteConnector implements Connector {
     const db = this.db;
     this.#stmts = {
       datasets: db.prepare('SELECT name, settings, records, kinds, fields FROM datasets ORDER BY name'),
-      dataset: db.prepare('SELECT name, settings, records FROM datasets WHERE name = ?'),
       key: db.prepare('SELECT rid FROM bkeys WHERE k = ? LIMIT ?').pluck(),
       byRid: db.prepare('SELECT dataset, id, kind, features FROM records WHERE rid = ?'),
       byId: db.prepare('SELECT rid, body, features FROM records WHERE dataset = ? AND id = ?'),
@@ -170,7 +168,6 @@ export class SqliteConnector implements Connector {
   #invalidate(): void {
     this.#records.clear();
     this.#terms.clear();
-    this.#totals.clear();
     this.#described = undefined;
   }
 
@@ -181,7 +178,12 @@ export class SqliteConnector implements Connector {
 
   async describe(): Promise<ConnectorDescription> {
     this.#fresh();
-    if (this.#described === undefined) this.#described = this.#describe();
+    return this.#description();
+  }
+
+  /** The cached description (call `#fresh` first). */
+  #description(): ConnectorDescription {
+    this.#described ??= this.#describe();
     return this.#described;
   }
 
@@ -209,12 +211,9 @@ export class SqliteConnector implements Connector {
   }
 
   #total(dataset: string): number {
-    const known = this.#totals.get(dataset);
-    if (known !== undefined) return known;
-    const row = this.#stmts.dataset.get(dataset) as { records: number } | undefined;
-    if (row === undefined) throw new MosaicError('MOSAIC_ERR_CONNECTOR_UNKNOWN_DATASET', { detail: dataset });
-    this.#totals.set(dataset, row.records);
-    return row.records;
+    const d = this.#description().datasets.find((x) => x.name === dataset);
+    if (d === undefined) throw new MosaicError('MOSAIC_ERR_CONNECTOR_UNKNOWN_DATASET', { detail: dataset });
+    return d.records;
   }
 
   /** The candidate stored under `rid`, parsed once and then served from the cache (null: no such row). */

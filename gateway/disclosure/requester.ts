@@ -61,6 +61,7 @@ export interface DeliveredRecord {
  */
 export class DisclosureRequests {
   readonly #d: DisclosureRequestsDeps;
+  readonly #delivered: Database.Statement<[string]>;
 
   constructor(deps: DisclosureRequestsDeps) {
     this.#d = deps;
@@ -70,6 +71,9 @@ export class DisclosureRequests {
       request_jti TEXT NOT NULL, request_digest TEXT NOT NULL, owner_id TEXT NOT NULL, status TEXT NOT NULL,
       reply TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS disclosures_out_case ON disclosures_out (case_ref);`);
+    this.#delivered = deps.db.prepare(
+      "SELECT peer, ref, reply FROM disclosures_out WHERE case_ref = ? AND status = 'approved'",
+    );
   }
 
   /**
@@ -77,9 +81,7 @@ export class DisclosureRequests {
    * the case graph. The replies were verified when they arrived and are kept verbatim.
    */
   deliveredRecords(caseRef: string): DeliveredRecord[] {
-    const rows = this.#d.db
-      .prepare("SELECT peer, ref, reply FROM disclosures_out WHERE case_ref = ? AND status = 'approved'")
-      .all(caseRef) as { peer: string; ref: string; reply: string }[];
+    const rows = this.#delivered.all(caseRef) as { peer: string; ref: string; reply: string }[];
     const out: DeliveredRecord[] = [];
     for (const r of rows) {
       const payload = decodeCompact(r.reply, 'mosaic-record+jws').payload as unknown as DisclosureReply;

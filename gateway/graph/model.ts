@@ -1,4 +1,5 @@
 import type { Granularity } from '../../contracts/index.js';
+import type { DeliveredRecord } from '../disclosure/requester.js';
 import type { FieldEvidence } from '../../matching/index.js';
 import type { IdentifierKind, IdentifierLink } from './identifiers.js';
 
@@ -20,13 +21,7 @@ export interface Provenance {
  * case graph shows its fields in place of the hit's summary, so the phone, address or account it holds join
  * the network. The owner's signed reply was verified when it arrived.
  */
-export interface DisclosedRecord {
-  readonly peer: string;
-  readonly ref: string;
-  readonly kind: string;
-  readonly dataset: string;
-  readonly fields: Readonly<Record<string, string>>;
-}
+export type DisclosedRecord = DeliveredRecord;
 
 /** One hit of one search: never merged with another hit, even of the same record. */
 export interface HitNode {
