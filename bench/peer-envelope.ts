@@ -5,7 +5,7 @@ import { silentLogger } from '../gateway/log.js';
 import { MosaicNode } from '../gateway/node/node.js';
 import { startChild, stopChild } from './lib/child.js';
 import { createBenchFederation } from './lib/federation.js';
-import { mtlsAgent, runLoad } from './lib/load.js';
+import { mtlsAgent, versusEcho } from './lib/load.js';
 import { median, percentile, round } from './lib/stats.js';
 
 const ROUNDS = Number(process.env['MOSAIC_BENCH_ROUNDS'] ?? 3);
@@ -39,45 +39,26 @@ try {
     granularity: 'exists' as const,
     datasets: ['persons'],
   };
-  // Sign every query before the clock starts: the generator shares this machine, and signing is the
-  // requester's cost, not the responder's.
+  // Queries enough for a round at up to 12,000 rps, signed before each round's clock starts (versusEcho).
   const perRound = 12_000 * SECONDS;
-  const sample = requester.client.signQuery('responder', input);
-  const echoBody = JSON.stringify(sample.claims);
+  const echoBody = JSON.stringify(requester.client.signQuery('responder', input).claims);
 
-  const mosaicRps: number[] = [];
-  const baselineRps: number[] = [];
-  const mosaicLat: number[] = [];
-  let errors = 0;
-  for (let round_ = 0; round_ < ROUNDS; round_++) {
-    const base = await runLoad({
-      url: `${baselineServer.info['url']}/echo`,
-      agent: agent(),
-      contentType: 'application/json',
-      body: () => echoBody,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-    });
-    baselineRps.push(base.rps);
-    errors += base.errors;
-    const tokens = Array.from(
-      { length: perRound },
-      () => requester.client.signQuery('responder', input).token,
-    );
-    const m = await runLoad({
-      url: `${mosaicServer.info['url']}/fed/v1/queries`,
-      agent: agent(),
-      contentType: 'application/jose',
-      body: (i) => tokens[i % tokens.length]!,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-    });
-    if (m.requests > perRound) throw new Error('pre-signed tokens ran out; raise perRound');
-    mosaicRps.push(m.rps);
-    mosaicLat.push(...m.latenciesMs);
-    errors += m.errors;
-    console.log(`round ${round_ + 1}: baseline ${Math.round(base.rps)} rps, mosaic ${Math.round(m.rps)} rps`);
-  }
+  const {
+    mosaicRps,
+    baselineRps,
+    latenciesMs: mosaicLat,
+    errors,
+  } = await versusEcho({
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    agent,
+    baselineUrl: baselineServer.info['url']!,
+    echoBody,
+    mosaicUrl: mosaicServer.info['url']!,
+    perRound,
+    sign: () => requester.client.signQuery('responder', input).token,
+  });
   await requester.stop();
   await stopChild(mosaicServer.child);
   await stopChild(baselineServer.child);

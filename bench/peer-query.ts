@@ -5,7 +5,7 @@ import { silentLogger } from '../gateway/log.js';
 import { MosaicNode } from '../gateway/node/node.js';
 import { startChild, stopChild } from './lib/child.js';
 import { createBenchFederation } from './lib/federation.js';
-import { mtlsAgent, runLoad } from './lib/load.js';
+import { mtlsAgent, versusEcho } from './lib/load.js';
 import { fuzzyQueries, provisionResponder } from './lib/responder.js';
 import { median, percentile, round } from './lib/stats.js';
 
@@ -57,39 +57,22 @@ try {
   console.log(`warm-up: ${found} of 200 fuzzy queries found their person`);
   const echoBody = JSON.stringify(requester.client.signQuery('responder', input(0)).claims);
 
-  const mosaicRps: number[] = [];
-  const baselineRps: number[] = [];
-  const lat: number[] = [];
-  let errors = 0;
-  for (let r = 0; r < ROUNDS; r++) {
-    const base = await runLoad({
-      url: `${baseline.info['url']}/echo`,
-      agent: agent(),
-      contentType: 'application/json',
-      body: () => echoBody,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-    });
-    baselineRps.push(base.rps);
-    errors += base.errors;
-    const tokens = Array.from(
-      { length: 6000 * SECONDS },
-      (_, i) => requester.client.signQuery('responder', input(i)).token,
-    );
-    const m = await runLoad({
-      url: `${mosaic.info['url']}/fed/v1/queries`,
-      agent: agent(),
-      contentType: 'application/jose',
-      body: (i) => tokens[i % tokens.length]!,
-      connections: CONNECTIONS,
-      seconds: SECONDS,
-    });
-    if (m.requests > tokens.length) throw new Error('pre-signed tokens ran out');
-    mosaicRps.push(m.rps);
-    lat.push(...m.latenciesMs);
-    errors += m.errors;
-    console.log(`round ${r + 1}: baseline ${Math.round(base.rps)} rps, mosaic ${Math.round(m.rps)} rps`);
-  }
+  const {
+    mosaicRps,
+    baselineRps,
+    latenciesMs: lat,
+    errors,
+  } = await versusEcho({
+    rounds: ROUNDS,
+    seconds: SECONDS,
+    connections: CONNECTIONS,
+    agent,
+    baselineUrl: baseline.info['url']!,
+    echoBody,
+    mosaicUrl: mosaic.info['url']!,
+    perRound: 6000 * SECONDS,
+    sign: (i) => requester.client.signQuery('responder', input(i)).token,
+  });
   await requester.stop();
   await stopChild(mosaic.child);
   await stopChild(baseline.child);

@@ -78,3 +78,54 @@ export function mtlsAgent(nodeDir: string, connections: number): Agent {
     minVersion: 'TLSv1.3',
   });
 }
+
+/**
+ * Mosaic's peer endpoint against a bare express-over-mTLS echo, in alternating rounds so both see the same
+ * machine: each round drives the echo with `echoBody`, then signs `perRound` queries (before the clock starts:
+ * signing is the requester's cost, not the responder's) and drives `POST /fed/v1/queries` with them.
+ */
+export async function versusEcho(o: {
+  rounds: number;
+  seconds: number;
+  connections: number;
+  agent: () => Agent;
+  baselineUrl: string;
+  echoBody: string;
+  mosaicUrl: string;
+  perRound: number;
+  sign: (i: number) => string;
+}): Promise<{ mosaicRps: number[]; baselineRps: number[]; latenciesMs: number[]; errors: number }> {
+  const out = {
+    mosaicRps: [] as number[],
+    baselineRps: [] as number[],
+    latenciesMs: [] as number[],
+    errors: 0,
+  };
+  for (let r = 0; r < o.rounds; r++) {
+    const base = await runLoad({
+      url: `${o.baselineUrl}/echo`,
+      agent: o.agent(),
+      contentType: 'application/json',
+      body: () => o.echoBody,
+      connections: o.connections,
+      seconds: o.seconds,
+    });
+    out.baselineRps.push(base.rps);
+    out.errors += base.errors;
+    const tokens = Array.from({ length: o.perRound }, (_, i) => o.sign(i));
+    const m = await runLoad({
+      url: `${o.mosaicUrl}/fed/v1/queries`,
+      agent: o.agent(),
+      contentType: 'application/jose',
+      body: (i) => tokens[i % tokens.length]!,
+      connections: o.connections,
+      seconds: o.seconds,
+    });
+    if (m.requests > tokens.length) throw new Error('pre-signed tokens ran out; raise perRound');
+    out.mosaicRps.push(m.rps);
+    out.latenciesMs.push(...m.latenciesMs);
+    out.errors += m.errors;
+    console.log(`round ${r + 1}: baseline ${Math.round(base.rps)} rps, mosaic ${Math.round(m.rps)} rps`);
+  }
+  return out;
+}
