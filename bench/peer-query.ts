@@ -73,6 +73,9 @@ try {
     perRound: 6000 * SECONDS,
     sign: (i) => requester.client.signQuery('responder', input(i)).token,
   });
+  // Where the responder's time went: its own per-step histogram sums over the whole run (warm-up included).
+  const steps = stepBreakdown(await (await fetch(`${mosaic.info['api']}/metrics`)).text());
+  console.log(`responder steps, mean ms per query: ${steps}`);
   await requester.stop();
   await stopChild(mosaic.child);
   await stopChild(baseline.child);
@@ -90,4 +93,16 @@ try {
   );
 } finally {
   fed.cleanup();
+}
+
+/** `mosaic_pipeline_step_seconds` sums divided by counts, as `step 0.12, …` in pipeline order. */
+function stepBreakdown(metrics: string): string {
+  const sums = new Map<string, number>();
+  const counts = new Map<string, number>();
+  for (const m of metrics.matchAll(/^mosaic_pipeline_step_seconds_(sum|count)\{step="([^"]+)"\} (\S+)$/gm)) {
+    (m[1] === 'sum' ? sums : counts).set(m[2]!, Number(m[3]));
+  }
+  return [...sums]
+    .map(([step, sum]) => `${step} ${round((sum * 1000) / (counts.get(step) ?? 1), 3)}`)
+    .join(', ');
 }

@@ -10,9 +10,9 @@ import {
   prepareFeatures,
   retrieve,
   type TermFrequencies,
-  termValues,
 } from '../../matching/index.js';
 import { hashKey } from '../hash.js';
+import { hashedKeys, type PreparedBatch, termKeys } from './prepare.js';
 import type {
   Candidate,
   CandidateQuery,
@@ -104,6 +104,13 @@ type Outcome = 'inserted' | 'updated' | 'unchanged' | 'conflict';
 /** Adds records to one dataset; use inside `SqliteConnector.transaction` so an import is all or nothing. */
 export interface DatasetWriter {
   upsert(record: EntityRecord): Outcome;
+  /**
+   * Store records whose bodies, features, keys and term counts were computed ahead (prepareBatch, perhaps
+   * on another thread: `p` must be prepareBatch(dataset, records, the writer's settings)). `rows` splits
+   * `records` into source rows (their sizes): a row's record, then the linked entities it implies. Returns
+   * each row's outcome; the linked entities of a `conflict` row are not stored.
+   */
+  upsertBatch(records: readonly EntityRecord[], p: PreparedBatch, rows: readonly number[]): Outcome[];
   /** Flush term-frequency deltas and the record count. Call once, inside the same transaction. */
   finish(): void;
 }
@@ -358,7 +365,6 @@ export class SqliteConnector implements Connector {
     // same import, detected without holding every id in memory.
     const firstNew = ((db.prepare('SELECT MAX(rid) FROM records').pluck().get() as number | null) ?? 0) + 1;
     const touched = new Set<number>();
-    const prefix = `${dataset}\u0000`;
     const prepareOpts = {
       ...(settings.defaultRegion === undefined ? {} : { defaultRegion: settings.defaultRegion }),
       ...(settings.dateOrder === undefined ? {} : { dateOrder: settings.dateOrder }),
@@ -385,40 +391,76 @@ export class SqliteConnector implements Connector {
       }
       tfDelta.clear();
     };
-    const countTerms = (f: Features, d: number) => {
-      for (const [field, value] of termValues(f)) {
-        const k = `${field}\u0000${value}`;
-        tfDelta.set(k, (tfDelta.get(k) ?? 0) + d);
-      }
+    const addTerm = (k: string, d: number) => {
+      tfDelta.set(k, (tfDelta.get(k) ?? 0) + d);
       // Bound memory on big imports: most values (phones, ids) are unique, so the map would hold them all.
       if (tfDelta.size > 50_000) flushTerms();
     };
+    const countTerms = (f: Features, d: number) => {
+      for (const k of termKeys(f)) addTerm(k, d);
+    };
+    const store = (
+      record: EntityRecord,
+      body: string,
+      features: string,
+      keys: ArrayLike<number>,
+      from: number,
+      to: number,
+    ): Outcome => {
+      let rid: number;
+      const ins = insert.run(dataset, record.id, record.kind, body, features);
+      if (ins.changes === 1) {
+        rid = Number(ins.lastInsertRowid);
+        added++;
+      } else {
+        const old = find.get(dataset, record.id) as { rid: number; body: string; features: string };
+        if (old.body === body) return 'unchanged';
+        if (old.rid >= firstNew || touched.has(old.rid)) return 'conflict';
+        rid = old.rid;
+        touched.add(rid);
+        const oldF = JSON.parse(old.features) as Features;
+        for (const k of hashedKeys(dataset, oldF)) delKey.run(k, rid);
+        countTerms(oldF, -1);
+        update.run(record.kind, body, features, rid);
+      }
+      kinds.add(record.kind);
+      for (const a in record.attributes) fields.add(a);
+      for (let i = from; i < to; i++) stageKey(keys[i]!, rid);
+      return ins.changes === 1 ? 'inserted' : 'updated';
+    };
     return {
       upsert(record: EntityRecord): Outcome {
-        const body = JSON.stringify(record);
         const f = prepareFeatures(record.kind, record.attributes, prepareOpts);
-        const features = JSON.stringify(f);
-        let rid: number;
-        const ins = insert.run(dataset, record.id, record.kind, body, features);
-        if (ins.changes === 1) {
-          rid = Number(ins.lastInsertRowid);
-          added++;
-        } else {
-          const old = find.get(dataset, record.id) as { rid: number; body: string; features: string };
-          if (old.body === body) return 'unchanged';
-          if (old.rid >= firstNew || touched.has(old.rid)) return 'conflict';
-          rid = old.rid;
-          touched.add(rid);
-          const oldF = JSON.parse(old.features) as Features;
-          for (const k of blockingKeys(oldF)) delKey.run(hashKey(prefix + k), rid);
-          countTerms(oldF, -1);
-          update.run(record.kind, body, features, rid);
+        const keys = hashedKeys(dataset, f);
+        const outcome = store(record, JSON.stringify(record), JSON.stringify(f), keys, 0, keys.length);
+        if (outcome === 'inserted' || outcome === 'updated') countTerms(f, 1);
+        return outcome;
+      },
+      upsertBatch(records: readonly EntityRecord[], p: PreparedBatch, rows: readonly number[]): Outcome[] {
+        for (const [k, n] of p.terms) addTerm(k, n);
+        const uncount = (i: number) => countTerms(JSON.parse(p.features[i]!) as Features, -1);
+        const outcomes: Outcome[] = [];
+        let i = 0;
+        for (const size of rows) {
+          const end = i + size;
+          for (let first = i; i < end; i++) {
+            const conflicted = i > first && outcomes[outcomes.length - 1] === 'conflict';
+            const outcome = conflicted
+              ? 'conflict'
+              : store(
+                  records[i]!,
+                  p.bodies[i]!,
+                  p.features[i]!,
+                  p.keys,
+                  i === 0 ? 0 : p.ends[i - 1]!,
+                  p.ends[i]!,
+                );
+            if (i === first) outcomes.push(outcome);
+            // The batch counted every record's terms; take back those of a record that was not stored.
+            if (outcome === 'unchanged' || outcome === 'conflict') uncount(i);
+          }
         }
-        kinds.add(record.kind);
-        for (const a in record.attributes) fields.add(a);
-        for (const k of blockingKeys(f)) stageKey(hashKey(prefix + k), rid);
-        countTerms(f, 1);
-        return ins.changes === 1 ? 'inserted' : 'updated';
+        return outcomes;
       },
       finish: (): void => {
         this.#invalidate();

@@ -193,6 +193,86 @@ c1,Ionuț,Other,04/03/1981,,,,,
   });
 });
 
+describe('importFile on worker threads', () => {
+  // A file with every outcome: new rows, an identical repeat (unchanged), a repeat with other values
+  // (conflict), a bad date (invalid), phones shared by several rows (one linked phone record, written the
+  // same way or another way), Cyrillic names; imported over a database holding older versions of some rows.
+  const rows = (from: number, to: number, variant: string) => {
+    const out = ['case_id,first,last,dob,tel,street,town,recorded,is_victim'];
+    const given = ['Ionuț', 'Maria', 'Олександр', 'Ana', 'Mihai'];
+    const family = ['Popescu', 'Ionescu', 'Шевченко', 'Dumitru', 'Popesku'];
+    for (let i = from; i < to; i++) {
+      const tel = i % 7 === 0 ? '0721 234 567' : i % 11 === 0 ? '+40721234567' : `0721 ${String(100000 + i)}`;
+      const dob =
+        i % 97 === 0
+          ? '31/02/19x'
+          : `${String((i % 28) + 1).padStart(2, '0')}/0${(i % 9) + 1}/19${50 + (i % 50)}`;
+      out.push(
+        `c${i},${given[i % 5]},${family[(i * 3) % 5]}${variant},${dob},${tel},Str. ${i},Iași,,${i % 2 ? 'yes' : 'no'}`,
+      );
+      if (i % 50 === 0)
+        out.push(
+          `c${i},${given[i % 5]},${family[(i * 3) % 5]}${variant},${dob},${tel},Str. ${i},Iași,,${i % 2 ? 'yes' : 'no'}`,
+        );
+      if (i % 333 === 0) out.push(`c${i},Other,Person,01/01/1970,,,,,`);
+    }
+    return `${out.join('\n')}\n`;
+  };
+  const older = file('older.csv', rows(0, 1500, 'x'));
+  const big = file('big.csv', rows(500, 4000, ''));
+  const dump = (c: ReturnType<typeof db>) => ({
+    records: c.db.prepare('SELECT dataset, id, kind, body, features FROM records ORDER BY dataset, id').all(),
+    keys: c.db
+      .prepare('SELECT b.k, r.id FROM bkeys b JOIN records r ON r.rid = b.rid ORDER BY b.k, r.id')
+      .all(),
+    tf: c.db.prepare('SELECT dataset, field, value, n FROM tf ORDER BY dataset, field, value').all(),
+    datasets: c.db.prepare('SELECT * FROM datasets').all(),
+  });
+
+  it('stores exactly what the importing thread alone stores, with the same report', () => {
+    const results = [0, 1, 2].map((workers) => {
+      const c = db();
+      importFile({ db: c, file: older, dataset: 'cases', mapping: MAPPING, skipInvalid: true, workers: 0 });
+      const report = importFile({
+        db: c,
+        file: big,
+        dataset: 'cases',
+        mapping: MAPPING,
+        skipInvalid: true,
+        workers,
+      });
+      const out = { report, tables: dump(c) };
+      c.close();
+      return out;
+    });
+    const [alone, one, two] = results as [(typeof results)[0], (typeof results)[0], (typeof results)[0]];
+    expect(alone.report.workers).toBe(0);
+    // The worker threads really ran (the test runner loads the build's worker script).
+    expect(one.report.workers).toBe(1);
+    expect(two.report.workers).toBe(2);
+    // Rows 500–1499 were imported before with other values; a bad date or a conflicting repeat skips a few.
+    expect(alone.report).toMatchObject({ inserted: 2474, updated: 990, unchanged: 70 });
+    expect(alone.report.errors.some((e) => e.message.includes('appears earlier in the file'))).toBe(true);
+    expect(alone.report.errors.some((e) => e.message.includes('is not a date'))).toBe(true);
+    for (const other of [one, two]) {
+      expect({ ...other.report, workers: 0 }).toEqual(alone.report);
+      expect(other.tables).toEqual(alone.tables);
+    }
+    expect(alone.tables.records.length).toBeGreaterThan(3000);
+  });
+
+  it('rejects the whole import on a bad row and leaves the database as it was', () => {
+    const c = db();
+    importFile({ db: c, file: older, dataset: 'cases', mapping: MAPPING, skipInvalid: true, workers: 0 });
+    const before = dump(c);
+    expect(() => importFile({ db: c, file: big, dataset: 'cases', mapping: MAPPING, workers: 1 })).toThrow(
+      expect.objectContaining({ code: 'MOSAIC_ERR_IMPORT_ROWS_INVALID' }),
+    );
+    expect(dump(c)).toEqual(before);
+    c.close();
+  });
+});
+
 describe('parseMapping', () => {
   it.each([
     ['unknown key', 'kind: person\nid: a\nfields: { givenName: g }\nextra: 1\n', '/extra'],
