@@ -16,6 +16,10 @@ const node = await MosaicNode.start(
     listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } },
     // A benchmark measures throughput; the per-peer rate limit is a deployment choice, lifted here.
     protocol: { ...config.protocol, rateLimit: { perSecond: 1e6, burst: 1e6 } },
+    // MOSAIC_BENCH_MATCH_WORKERS overrides data.matchWorkers (match threads), for comparing settings.
+    ...(config.data && process.env['MOSAIC_BENCH_MATCH_WORKERS'] !== undefined
+      ? { data: { ...config.data, matchWorkers: Number(process.env['MOSAIC_BENCH_MATCH_WORKERS']) } }
+      : {}),
   },
   { logger: silentLogger },
 );

@@ -147,7 +147,7 @@ export interface NodeConfig {
     maxDatabaseBytes?: number;
   };
   policies?: { dir: string; requireSignedBy?: string };
-  data?: { path: string; cacheRecords?: number };
+  data?: { path: string; cacheRecords?: number; matchWorkers?: number };
   oidc?: {
     issuer: string;
     audience: string;

@@ -1,11 +1,10 @@
-import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { MosaicError } from '../../contracts/errors/mosaic-error.js';
 import type { EntityRecord } from '../../contracts/schemas/entity.js';
 import type { PrepareOptions } from '../../matching/index.js';
 import { type PreparedBatch, prepareBatch } from '../sqlite/prepare.js';
+import { workerScript } from '../worker-script.js';
 
 /** How long the importing thread waits for one run before it calls the worker stuck. */
 const WAIT_MS = 60_000;
@@ -28,7 +27,7 @@ export class BatchPreparer {
   private constructor(dataset: string, options: PrepareOptions, workers: number) {
     this.#dataset = dataset;
     this.#options = options;
-    const script = workers > 0 ? workerScript() : undefined;
+    const script = workers > 0 ? workerScript('./import-worker.js', import.meta.url) : undefined;
     if (script === undefined) return;
     for (let i = 0; i < workers; i++) {
       const { port1, port2 } = new MessageChannel();
@@ -119,14 +118,3 @@ interface Thread {
 
 /** More workers than this only queue for the writer. */
 const MAX_WORKERS = 4;
-
-/**
- * The compiled worker script. Under a TypeScript test runner this module is the .ts source, which a worker
- * thread cannot load; the build's copy under dist/ is used then, and none (in-thread) if there is no build.
- */
-function workerScript(): URL | undefined {
-  const here = new URL('./import-worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return here;
-  const built = new URL('../../dist/connectors/import/import-worker.js', import.meta.url);
-  return existsSync(fileURLToPath(built)) ? built : undefined;
-}

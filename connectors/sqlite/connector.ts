@@ -126,6 +126,8 @@ export class SqliteConnector implements Connector {
   /** Candidates by rowid and term counts by dataset/field/value, valid while `#version` holds. */
   readonly #records: Cache<number, Candidate | null>;
   readonly #terms: Cache<string, number>;
+  /** Record ids behind a hashed blocking key (at most the limit asked + 1), by key and limit. */
+  readonly #keys: Cache<string, number[]>;
   #described: ConnectorDescription | undefined;
   #version = -1;
 
@@ -158,6 +160,9 @@ export class SqliteConnector implements Connector {
     const cached = options.cacheRecords ?? 200_000;
     this.#records = new Cache(cached);
     this.#terms = new Cache(cached);
+    // A common given name's key for a birth year (`gy`) is looked up by many queries; its ids are cheap to
+    // keep (a few hundred bytes) and a lookup costs more than scoring a candidate.
+    this.#keys = new Cache(Math.ceil(cached / 10));
   }
 
   /**
@@ -175,6 +180,7 @@ export class SqliteConnector implements Connector {
   #invalidate(): void {
     this.#records.clear();
     this.#terms.clear();
+    this.#keys.clear();
     this.#described = undefined;
   }
 
@@ -247,8 +253,17 @@ export class SqliteConnector implements Connector {
     const total = this.#total(query.dataset);
     const prefix = `${query.dataset}\u0000`;
     const r = retrieve(
-      blockingKeys(query.features),
-      (k, limit) => this.#stmts.key.all(hashKey(prefix + k), limit) as number[],
+      blockingKeys(query.features, 'query'),
+      (k, limit) => {
+        const h = hashKey(prefix + k);
+        const ck = `${h}:${limit}`;
+        let ids = this.#keys.get(ck);
+        if (ids === undefined) {
+          ids = this.#stmts.key.all(h, limit) as number[];
+          this.#keys.set(ck, ids);
+        }
+        return ids;
+      },
       limits,
     );
     const candidates: Candidate[] = [];
@@ -283,10 +298,15 @@ export class SqliteConnector implements Connector {
   async get(ref: RecordRef): Promise<StoredRecord> {
     const row = this.#stmts.byId.get(ref.dataset, ref.id) as { body: string; features: string } | undefined;
     if (row === undefined) throw new MosaicError('MOSAIC_ERR_CONNECTOR_NOT_FOUND');
+    let features: Features | undefined;
     return {
       dataset: ref.dataset,
       record: JSON.parse(row.body) as EntityRecord,
-      features: JSON.parse(row.features) as Features,
+      // Parsed on first use: the match step reads only the record of each hit.
+      get features(): Features {
+        features ??= JSON.parse(row.features) as Features;
+        return features;
+      },
     };
   }
 

@@ -97,6 +97,13 @@ export const nodeConfigSchema = {
           description:
             'Candidate records (parsed matching features) kept in memory between queries, about 650 bytes each; 0 turns the cache off. Dropped whenever the data file changes.',
         },
+        matchWorkers: {
+          type: 'integer',
+          minimum: 0,
+          maximum: 16,
+          description:
+            'Worker threads running the match step of peer queries, each with its own read-only connection and candidate cache; 0 matches on the event-loop thread. Default: one per core beyond the first, at most 4.',
+        },
       },
     },
     audit: {

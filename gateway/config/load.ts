@@ -136,6 +136,7 @@ export function parseNodeConfig(text: string, path: string, env: NodeJS.ProcessE
           data: {
             path: abs(c.data.path),
             ...(c.data.cacheRecords === undefined ? {} : { cacheRecords: c.data.cacheRecords }),
+            ...(c.data.matchWorkers === undefined ? {} : { matchWorkers: c.data.matchWorkers }),
           },
         }),
     audit: { ...c.audit, logKey: abs(c.audit.logKey), witnessKey: abs(c.audit.witnessKey) },

@@ -18,6 +18,7 @@ import { DisclosureDesk } from '../disclosure/owner.js';
 import { DisclosureRequests } from '../disclosure/requester.js';
 import { dataMatcher } from '../responder/data-matcher.js';
 import { HitRefStore } from '../responder/hit-refs.js';
+import { MatchPool } from '../responder/match-pool.js';
 import { policyDecisions } from '../responder/policy-decisions.js';
 import { QuotaStore } from '../responder/quota-store.js';
 import { readAnchors } from '../federation/authority.js';
@@ -90,6 +91,8 @@ export class MosaicNode {
   readonly policies: PolicyHolder | undefined;
   readonly quotas: QuotaStore;
   readonly hitRefs: HitRefStore;
+  /** The match threads (undefined: matching runs on the event loop). */
+  readonly #matchPool: MatchPool | undefined;
   readonly disclosureDesk: DisclosureDesk;
   readonly ledger: AuditLedger;
   readonly ledgerAudit: LedgerAudit;
@@ -192,7 +195,20 @@ export class MosaicNode {
     });
     const decisions =
       deps.decisions ?? (this.policies ? policyDecisions(this.policies, this.quotas) : denyAllDecisions);
-    const matcher = deps.matcher ?? (this.connector ? dataMatcher(this.connector, this.hitRefs) : noData);
+    // Matching runs on worker threads (data.matchWorkers) so the event loop keeps serving TLS, signatures
+    // and the ledger meanwhile; without data, or with 0 workers, it runs here.
+    this.#matchPool =
+      config.data && deps.matcher === undefined
+        ? MatchPool.open(
+            {
+              path: config.data.path,
+              ...(config.data.cacheRecords === undefined ? {} : { cacheRecords: config.data.cacheRecords }),
+            },
+            config.data.matchWorkers,
+          )
+        : undefined;
+    const matcher =
+      deps.matcher ?? (this.connector ? dataMatcher(this.connector, this.hitRefs, this.#matchPool) : noData);
     const audit = deps.audit ?? this.ledgerAudit;
     const steps = createQueryPipeline({
       self: config.agency.id,
@@ -674,6 +690,7 @@ export class MosaicNode {
       });
     await Promise.all([closeServer(this.#peerServer), closeServer(this.#api)]);
     this.client.close();
+    await this.#matchPool?.close();
     this.connector?.close();
     try {
       // A final checkpoint, so everything acknowledged before the stop is covered by a signed tree head.

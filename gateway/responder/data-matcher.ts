@@ -4,6 +4,7 @@ import { matchQuery } from '../../connectors/index.js';
 import { type Decision, recordPasses, releaseFields } from '../../policies/index.js';
 import type { MatchPort, QueryDecision, VerifiedQuery } from '../peer/ports.js';
 import type { HitRefStore } from './hit-refs.js';
+import type { MatchPool } from './match-pool.js';
 
 /**
  * The match step: run the query's subject through the connector and scorer for every permitted dataset, then
@@ -12,7 +13,7 @@ import type { HitRefStore } from './hit-refs.js';
  * transform. Evidence names fields and weights, never values. A `record` grant that requires approval
  * answers with the hits but no fields (reason APPROVAL_REQUIRED); the record travels only through step 2.
  */
-export function dataMatcher(connector: Connector, refs: HitRefStore): MatchPort<Decision> {
+export function dataMatcher(connector: Connector, refs: HitRefStore, pool?: MatchPool): MatchPort<Decision> {
   return {
     async match(q: VerifiedQuery, decision: QueryDecision<Decision>): Promise<DatasetResult[]> {
       const out: DatasetResult[] = [];
@@ -24,12 +25,24 @@ export function dataMatcher(connector: Connector, refs: HitRefStore): MatchPort<
         }
         // The record filter runs inside the matcher, before the hit cap: a withheld record neither shows nor
         // takes the place of one that may be released.
-        const { hits: passing } = await matchQuery(connector, q.claims.subject, {
-          datasets: [d.dataset],
-          maxHits: grant.thresholds.maxHits,
-          minScore: grant.thresholds.minScore,
-          recordFilter: (record) => recordPasses(grant.recordFilter, record, q.now),
-        });
+        // On a match thread when the node has them (MatchPool), else here: the same search either way.
+        const passing = pool
+          ? await pool.match({
+              subject: q.claims.subject,
+              dataset: d.dataset,
+              maxHits: grant.thresholds.maxHits,
+              minScore: grant.thresholds.minScore,
+              recordFilter: grant.recordFilter,
+              now: q.now,
+            })
+          : (
+              await matchQuery(connector, q.claims.subject, {
+                datasets: [d.dataset],
+                maxHits: grant.thresholds.maxHits,
+                minScore: grant.thresholds.minScore,
+                recordFilter: (record) => recordPasses(grant.recordFilter, record, q.now),
+              })
+            ).hits;
         if (grant.granted === 'exists') {
           out.push({ dataset: d.dataset, decision: d.decision, exists: passing.length > 0 });
         } else if (grant.granted === 'count') {

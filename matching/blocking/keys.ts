@@ -2,13 +2,19 @@ import type { Features } from '../features.js';
 import { metaphone, skeleton } from '../normalise/phonetic.js';
 
 /**
+ * Whose keys: a stored `record`'s (indexed) or a `query`'s (looked up). They differ only where one side's
+ * widening is enough (`gy`); a record compared as a query against other records uses `query`.
+ */
+export type KeyRole = 'record' | 'query';
+
+/**
  * Blocking keys of one record or query. A query retrieves candidates only through these keys (DESIGN:
  * never a scan). The name keys are deliberately redundant so that one error (surname typo, swapped
  * day/month, missing given name, dropped vowels) still leaves another key intact:
  *
  * - `fy`  Double Metaphone of each family token + birth year
- * - `gy`  Double Metaphone of the first given token + birth year, and the years either side (survives a
- *         surname change or typo, and a year typed one off)
+ * - `gy`  Double Metaphone of the first given token + birth year, and for a record the years either side
+ *         (survives a surname change or typo, and a year typed one off)
  * - `sk`  consonant skeleton of each family token + given initial + birth year (abjad transliterations)
  * - `in`  sorted name-token initials + full birth date (survives two name typos)
  * - `gf`  Double Metaphone of the first given and each family token, order-free (no or wrong birth date)
@@ -17,7 +23,7 @@ import { metaphone, skeleton } from '../normalise/phonetic.js';
  * - `eg`  Double Metaphone of the first given token + e-mail domain (a typo in the local part)
  * - identifiers: `ph` phone, `em` email, `doc`, `nid`, `iban`, `acc`, `plate`, `vin`, `org`, `adr`
  */
-export function blockingKeys(f: Features): string[] {
+export function blockingKeys(f: Features, role: KeyRole = 'record'): string[] {
   const keys = new Set<string>();
   const given = f.given ?? [];
   const family = f.family ?? [];
@@ -34,9 +40,13 @@ export function blockingKeys(f: Features): string[] {
     for (const c of famCodes) keys.add(`fy:${c}:${y}`);
     if (g0Code !== undefined) {
       keys.add(`gy:${g0Code}:${y}`);
-      // A year typed one off is a common slip; the neighbouring years keep the given-name block.
-      keys.add(`gy:${g0Code}:${Number(y) - 1}`);
-      keys.add(`gy:${g0Code}:${Number(y) + 1}`);
+      // A year typed one off is a common slip; the neighbouring years keep the given-name block. Stored
+      // records carry them, so a query needs only its own year: a common given name's block per year is
+      // the biggest there is, and three of them would treble the candidates for no extra recall.
+      if (role === 'record') {
+        keys.add(`gy:${g0Code}:${Number(y) - 1}`);
+        keys.add(`gy:${g0Code}:${Number(y) + 1}`);
+      }
     }
     for (const t of family.slice(0, 3)) {
       const sk = skeleton(t);

@@ -1,0 +1,121 @@
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import { type Issue, MosaicError } from '../../contracts/errors/mosaic-error.js';
+import type { ErrorCode, Subject } from '../../contracts/index.js';
+import type { MatchHit } from '../../connectors/index.js';
+import { workerScript } from '../../connectors/worker-script.js';
+import type { RecordFilterPlan } from '../../policies/index.js';
+
+/** One dataset's fuzzy search, as the match step asks it. */
+export interface MatchRequest {
+  id: number;
+  subject: Subject;
+  dataset: string;
+  maxHits: number;
+  minScore: number;
+  recordFilter: RecordFilterPlan;
+  now: number;
+}
+
+export type MatchReply =
+  | { id: number; hits: MatchHit[]; error?: undefined }
+  | { id: number; error: { code: ErrorCode; detail?: string; issues?: readonly Issue[] } };
+
+/** Match threads by default: one per core beyond the event loop's, at most four. */
+export function defaultMatchWorkers(): number {
+  return Math.max(0, Math.min(4, availableParallelism() - 1));
+}
+
+interface Slot {
+  worker: Worker;
+  busy: number;
+}
+
+/**
+ * Worker threads running the match step (candidate retrieval and scoring, about half of a peer query's CPU)
+ * beside the event loop, which keeps TLS, signatures, policy and the ledger. Each worker holds its own
+ * read-only connection and candidate cache; a request goes to the least busy one. A worker that dies fails
+ * its requests with MOSAIC_ERR_CONNECTOR_UNAVAILABLE and is replaced.
+ */
+export class MatchPool {
+  readonly #slots: Slot[] = [];
+  readonly #pending = new Map<
+    number,
+    { slot: Slot; resolve: (h: MatchHit[]) => void; reject: (e: unknown) => void }
+  >();
+  readonly #script: URL;
+  readonly #data: { path: string; cacheRecords?: number };
+  #next = 1;
+  #closed = false;
+
+  private constructor(script: URL, data: { path: string; cacheRecords?: number }, workers: number) {
+    this.#script = script;
+    this.#data = data;
+    for (let i = 0; i < workers; i++) this.#slots.push(this.#spawn());
+  }
+
+  /** A pool of `workers` threads on the SQLite file at `path`, or undefined for 0 (or no compiled worker). */
+  static open(
+    data: { path: string; cacheRecords?: number },
+    workers: number = defaultMatchWorkers(),
+  ): MatchPool | undefined {
+    if (workers <= 0) return undefined;
+    const script = workerScript('./match-worker.js', import.meta.url);
+    return script === undefined ? undefined : new MatchPool(script, data, workers);
+  }
+
+  get size(): number {
+    return this.#slots.length;
+  }
+
+  match(req: Omit<MatchRequest, 'id'>): Promise<MatchHit[]> {
+    if (this.#closed)
+      return Promise.reject(new MosaicError('MOSAIC_ERR_CONNECTOR_UNAVAILABLE', { detail: 'closed' }));
+    let slot = this.#slots[0]!;
+    for (const s of this.#slots) if (s.busy < slot.busy) slot = s;
+    const id = this.#next++;
+    slot.busy++;
+    return new Promise<MatchHit[]>((resolve, reject) => {
+      this.#pending.set(id, { slot, resolve, reject });
+      slot.worker.postMessage({ ...req, id } satisfies MatchRequest);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+  }
+
+  #spawn(): Slot {
+    const worker = new Worker(this.#script, { workerData: this.#data });
+    const slot: Slot = { worker, busy: 0 };
+    worker.on('message', (m: MatchReply) => {
+      const p = this.#pending.get(m.id);
+      if (p === undefined) return;
+      this.#pending.delete(m.id);
+      slot.busy--;
+      if (m.error === undefined) p.resolve(m.hits);
+      else
+        p.reject(
+          new MosaicError(m.error.code, {
+            ...(m.error.detail === undefined ? {} : { detail: m.error.detail }),
+            ...(m.error.issues === undefined ? {} : { issues: m.error.issues }),
+          }),
+        );
+    });
+    const fail = (detail: string) => {
+      for (const [id, p] of this.#pending) {
+        if (p.slot !== slot) continue;
+        this.#pending.delete(id);
+        p.reject(new MosaicError('MOSAIC_ERR_CONNECTOR_UNAVAILABLE', { detail }));
+      }
+      const i = this.#slots.indexOf(slot);
+      if (i >= 0 && !this.#closed) this.#slots[i] = this.#spawn();
+    };
+    worker.on('error', (e) => fail(`match worker failed: ${e.message}`));
+    worker.on('exit', (code) => {
+      if (!this.#closed) fail(`match worker exited (${code})`);
+    });
+    return slot;
+  }
+}
