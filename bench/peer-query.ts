@@ -83,8 +83,12 @@ try {
     sign: (i) => requester.client.signQuery('responder', input(i)).token,
   });
   // Where the responder's time went: its own per-step histogram sums over the whole run (warm-up included).
-  const steps = stepBreakdown(await (await fetch(`${mosaic.info['api']}/metrics`)).text());
+  const metrics = await (await fetch(`${mosaic.info['api']}/metrics`)).text();
+  const steps = stepBreakdown(metrics);
   console.log(`responder steps, mean ms per query: ${steps}`);
+  const commits = Number(/^mosaic_audit_ledger_commits (\S+)$/m.exec(metrics)?.[1] ?? 0);
+  const entries = Number(/^mosaic_audit_ledger_entries (\S+)$/m.exec(metrics)?.[1] ?? 0);
+  console.log(`responder ledger: ${entries} entries in ${commits} durable commits`);
   await requester.stop();
   await stopChild(mosaic.child);
   await stopChild(baseline.child);

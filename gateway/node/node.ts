@@ -310,6 +310,13 @@ export class MosaicNode {
       ]),
     );
     r.register(
+      new Gauge(
+        'mosaic_audit_ledger_commits',
+        'Durable ledger transactions (one fsync each) since start; entries divided by this is the group-commit batch.',
+        () => [{ value: this.ledger.stats().commits }],
+      ),
+    );
+    r.register(
       new Gauge('mosaic_audit_checkpoint_age_seconds', 'Seconds since the latest signed checkpoint.', () => {
         const cp = this.ledger.latestCheckpoint();
         return cp ? [{ value: (this.#clock() - cp.createdAt) / 1000 }] : [];
