@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { loadNodeConfig } from '../gateway/config/load.js';
 import { silentLogger } from '../gateway/log.js';
 import { MosaicNode } from '../gateway/node/node.js';
-import { startChild, stopChild } from './lib/child.js';
+import { childCpuMs, startChild, stopChild } from './lib/child.js';
 import { createBenchFederation } from './lib/federation.js';
 import { mtlsAgent, versusEcho } from './lib/load.js';
 import { fuzzyQueries, provisionResponder } from './lib/responder.js';
@@ -71,6 +71,7 @@ try {
     baselineRps,
     latenciesMs: lat,
     errors,
+    cpuPerRequest,
   } = await versusEcho({
     rounds: ROUNDS,
     seconds: SECONDS,
@@ -81,11 +82,18 @@ try {
     mosaicUrl: mosaic.info['url']!,
     perRound: 6000 * SECONDS,
     sign: (i) => requester.client.signQuery('responder', input(i)).token,
+    mosaicCpuMs: () => childCpuMs(mosaic.child),
+    baselineCpuMs: () => childCpuMs(baseline.child),
   });
   // Where the responder's time went: its own per-step histogram sums over the whole run (warm-up included).
   const metrics = await (await fetch(`${mosaic.info['api']}/metrics`)).text();
   const steps = stepBreakdown(metrics);
   console.log(`responder steps, mean ms per query: ${steps}`);
+  const c = cpuPerRequest;
+  console.log(
+    `CPU ms per request: Mosaic responder ${round(c.mosaic, 3)} (load generator ${round(c.loadMosaic, 3)}), ` +
+      `echo server ${round(c.baseline, 3)} (load generator ${round(c.loadBaseline, 3)})`,
+  );
   const commits = Number(/^mosaic_audit_ledger_commits (\S+)$/m.exec(metrics)?.[1] ?? 0);
   const entries = Number(/^mosaic_audit_ledger_entries (\S+)$/m.exec(metrics)?.[1] ?? 0);
   console.log(`responder ledger: ${entries} entries in ${commits} durable commits`);

@@ -94,14 +94,33 @@ export async function versusEcho(o: {
   mosaicUrl: string;
   perRound: number;
   sign: (i: number) => string;
-}): Promise<{ mosaicRps: number[]; baselineRps: number[]; latenciesMs: number[]; errors: number }> {
+  /** CPU ms used so far by the Mosaic and the baseline server processes (e.g. childCpuMs), if known. */
+  mosaicCpuMs?: () => number;
+  baselineCpuMs?: () => number;
+}): Promise<{
+  mosaicRps: number[];
+  baselineRps: number[];
+  latenciesMs: number[];
+  errors: number;
+  /** CPU ms per request over all rounds: each server, and this (load-generating) process in each phase. */
+  cpuPerRequest: { mosaic: number; baseline: number; loadMosaic: number; loadBaseline: number };
+}> {
   const out = {
     mosaicRps: [] as number[],
     baselineRps: [] as number[],
     latenciesMs: [] as number[],
     errors: 0,
   };
+  const cpu = { mosaic: 0, baseline: 0, loadMosaic: 0, loadBaseline: 0 };
+  let mosaicRequests = 0;
+  let baselineRequests = 0;
+  const own = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
   for (let r = 0; r < o.rounds; r++) {
+    let b0 = o.baselineCpuMs?.() ?? 0;
+    let l0 = own();
     const base = await runLoad({
       url: `${o.baselineUrl}/echo`,
       agent: o.agent(),
@@ -110,9 +129,14 @@ export async function versusEcho(o: {
       connections: o.connections,
       seconds: o.seconds,
     });
+    cpu.baseline += (o.baselineCpuMs?.() ?? 0) - b0;
+    cpu.loadBaseline += own() - l0;
+    baselineRequests += base.requests;
     out.baselineRps.push(base.rps);
     out.errors += base.errors;
     const tokens = Array.from({ length: o.perRound }, (_, i) => o.sign(i));
+    b0 = o.mosaicCpuMs?.() ?? 0;
+    l0 = own();
     const m = await runLoad({
       url: `${o.mosaicUrl}/fed/v1/queries`,
       agent: o.agent(),
@@ -121,11 +145,22 @@ export async function versusEcho(o: {
       connections: o.connections,
       seconds: o.seconds,
     });
+    cpu.mosaic += (o.mosaicCpuMs?.() ?? 0) - b0;
+    cpu.loadMosaic += own() - l0;
+    mosaicRequests += m.requests;
     if (m.requests > tokens.length) throw new Error('pre-signed tokens ran out; raise perRound');
     out.mosaicRps.push(m.rps);
     out.latenciesMs.push(...m.latenciesMs);
     out.errors += m.errors;
     console.log(`round ${r + 1}: baseline ${Math.round(base.rps)} rps, mosaic ${Math.round(m.rps)} rps`);
   }
-  return out;
+  return {
+    ...out,
+    cpuPerRequest: {
+      mosaic: cpu.mosaic / Math.max(1, mosaicRequests),
+      baseline: cpu.baseline / Math.max(1, baselineRequests),
+      loadMosaic: cpu.loadMosaic / Math.max(1, mosaicRequests),
+      loadBaseline: cpu.loadBaseline / Math.max(1, baselineRequests),
+    },
+  };
 }
