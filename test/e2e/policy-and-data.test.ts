@@ -76,7 +76,7 @@ describe('the policy engine and the data connector inside the peer pipeline', ()
       birthDate: '1988',
       phone: '***19',
     });
-    expect(hit.ref).toMatch(/^[A-Za-z0-9_-]{24}$/);
+    expect(hit.ref).toMatch(/^[A-Za-z0-9_-]{22}$/);
     expect(hit.ref).not.toContain('HU-P-1');
     expect(hit.evidence!.map((e) => e['field'])).toEqual(expect.arrayContaining(['given', 'family', 'dob']));
     expect(JSON.stringify(hit.evidence)).not.toContain('Popescu');
