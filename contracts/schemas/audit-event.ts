@@ -54,6 +54,7 @@ export const AUDIT_EVENT_KINDS = [
   'disclosure-approved',
   'disclosure-refused',
   'disclosure-delivered',
+  'disclosure-expired',
   'rejected',
   'policy-bundle-changed',
   'trust-list-changed',
@@ -187,6 +188,8 @@ export const auditEventSchema = {
       'reasonCode',
     ]),
     kindSchema('disclosure-delivered', ['outbound', 'inbound'], disclosureProps, ['disclosureId', 'hitRef']),
+    // The requester deleted a released record at the end of its retention; recordDigest names what it was.
+    kindSchema('disclosure-expired', ['local'], disclosureProps, ['disclosureId', 'hitRef', 'recordDigest']),
     // A rejected message may not even have a readable jti or peer (bad signature, unknown certificate).
     kindSchema(
       'rejected',
@@ -302,7 +305,8 @@ type DisclosureKind =
   | 'disclosure-requested'
   | 'disclosure-approved'
   | 'disclosure-refused'
-  | 'disclosure-delivered';
+  | 'disclosure-delivered'
+  | 'disclosure-expired';
 
 export type AuditEvent =
   | (EventBase & ExchangeFields & QueryFields & { kind: 'query-sent'; direction: 'outbound' })
@@ -330,7 +334,7 @@ export type AuditEvent =
       })
   | (EventBase &
       ExchangeFields &
-      DisclosureFields & { kind: DisclosureKind; direction: 'outbound' | 'inbound' })
+      DisclosureFields & { kind: DisclosureKind; direction: 'outbound' | 'inbound' | 'local' })
   | (EventBase &
       Partial<ExchangeFields> & {
         kind: 'rejected';

@@ -2,7 +2,8 @@ import type { DisclosureStatus } from '../../contracts/index.js';
 
 /** One step of a disclosure, on either side, for the audit ledger. No record content is ever included. */
 export interface DisclosureEvent {
-  readonly step: 'requested' | 'decided' | 'delivered';
+  /** `expired`: the requester deleted the released record at the end of its retention (direction local). */
+  readonly step: 'requested' | 'decided' | 'delivered' | 'expired';
   readonly side: 'owner' | 'requester';
   /** The other agency. */
   readonly peer: string;

@@ -34,7 +34,13 @@ interface OutRow {
   reply: string;
   created_at: number;
   updated_at: number;
+  /** When the released record must be deleted (its retention counted from its arrival); null: no retention. */
+  expires_at: number | null;
+  /** Once expired: the digest of the deleted signed reply (the record itself is gone). */
+  reply_digest?: string | null;
 }
+
+const DAY_MS = 86_400_000;
 
 export interface DisclosureRequestsDeps {
   readonly db: Database.Database;
@@ -71,6 +77,13 @@ export class DisclosureRequests {
       request_jti TEXT NOT NULL, request_digest TEXT NOT NULL, owner_id TEXT NOT NULL, status TEXT NOT NULL,
       reply TEXT NOT NULL, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS disclosures_out_case ON disclosures_out (case_ref);`);
+    // Columns added with retention; an older node.db gets them here.
+    const columns = new Set(
+      (deps.db.prepare('PRAGMA table_info(disclosures_out)').all() as { name: string }[]).map((c) => c.name),
+    );
+    if (!columns.has('expires_at')) deps.db.exec('ALTER TABLE disclosures_out ADD COLUMN expires_at INTEGER');
+    if (!columns.has('reply_digest'))
+      deps.db.exec('ALTER TABLE disclosures_out ADD COLUMN reply_digest TEXT');
     this.#delivered = deps.db.prepare(
       "SELECT peer, ref, reply FROM disclosures_out WHERE case_ref = ? AND status = 'approved'",
     );
@@ -117,6 +130,7 @@ export class DisclosureRequests {
       reply: res.body,
       created_at: now,
       updated_at: now,
+      expires_at: expiry(reply, now),
     };
     const cols = Object.keys(row);
     this.#d.db
@@ -201,6 +215,7 @@ export class DisclosureRequests {
       | OutRow
       | undefined;
     if (!row || !this.#d.cases.canRead(row.case_ref, user)) throw new MosaicError('MOSAIC_ERR_API_NOT_FOUND');
+    if (row.status === 'expired') return expiredView(row);
     let reply = JSON.parse(Buffer.from(row.reply.split('.')[1]!, 'base64url').toString()) as DisclosureReply;
     if (row.status === 'queued' || (row.status === 'approved' && !reply.record)) {
       const hadRecord = reply.record !== undefined;
@@ -210,9 +225,12 @@ export class DisclosureRequests {
         row.status = reply.status;
         row.reply = res.body;
         row.updated_at = this.#d.clock();
+        row.expires_at = expiry(reply, row.updated_at);
         this.#d.db
-          .prepare('UPDATE disclosures_out SET status = ?, reply = ?, updated_at = ? WHERE id = ?')
-          .run(row.status, row.reply, row.updated_at, row.id);
+          .prepare(
+            'UPDATE disclosures_out SET status = ?, reply = ?, updated_at = ?, expires_at = ? WHERE id = ?',
+          )
+          .run(row.status, row.reply, row.updated_at, row.expires_at, row.id);
         await this.#recordReply(row, reply, user.pseudonym, reply.record ? 'delivered' : 'requested');
       }
     }
@@ -225,11 +243,57 @@ export class DisclosureRequests {
       .prepare('SELECT * FROM disclosures_out WHERE case_ref = ? ORDER BY created_at')
       .all(caseRef) as OutRow[];
     return rows.map((r) =>
-      this.#view(
-        r,
-        JSON.parse(Buffer.from(r.reply.split('.')[1]!, 'base64url').toString()) as DisclosureReply,
-      ),
+      r.status === 'expired'
+        ? expiredView(r)
+        : this.#view(
+            r,
+            JSON.parse(Buffer.from(r.reply.split('.')[1]!, 'base64url').toString()) as DisclosureReply,
+          ),
     );
+  }
+
+  /**
+   * Delete every released record whose retention has run out (the owner's `retentionDays`, counted from
+   * when the record reached this node): the signed reply that carried it is replaced by its digest, the
+   * request shows `expired`, and the case graph falls back to the hit's summary. Each deletion is recorded
+   * first (`disclosure-expired`, with the digest); one whose audit fails is left for the next sweep. The
+   * node runs this at start and every hour. Returns how many records it deleted.
+   */
+  async purgeExpired(now: number = this.#d.clock()): Promise<number> {
+    const due = this.#d.db
+      .prepare(
+        "SELECT * FROM disclosures_out WHERE status = 'approved' AND expires_at IS NOT NULL AND expires_at <= ?",
+      )
+      .all(now) as OutRow[];
+    let deleted = 0;
+    for (const row of due) {
+      const digest = sha256Digest(row.reply);
+      try {
+        await this.#d.audit.record({
+          step: 'expired',
+          side: 'requester',
+          peer: row.peer,
+          disclosureId: row.id,
+          hitRef: row.ref,
+          requestJti: row.request_jti,
+          caseRef: row.case_ref,
+          purpose: row.purpose,
+          officer: 'system',
+          status: 'approved',
+          replyDigest: digest,
+          now,
+        });
+      } catch {
+        continue;
+      }
+      const r = this.#d.db
+        .prepare(
+          "UPDATE disclosures_out SET status = 'expired', reply = '', reply_digest = ?, updated_at = ? WHERE id = ? AND status = 'approved'",
+        )
+        .run(digest, now, row.id);
+      deleted += r.changes;
+    }
+    return deleted;
   }
 
   apiRoutes(): RouteDef[] {
@@ -278,4 +342,23 @@ export class DisclosureRequests {
       }),
     ];
   }
+}
+
+/** When a reply's record must be deleted: its retention from `now`, or null (no record, or no retention). */
+function expiry(reply: DisclosureReply, now: number): number | null {
+  return reply.record !== undefined && reply.retentionDays ? now + reply.retentionDays * DAY_MS : null;
+}
+
+/** A request whose released record was deleted at the end of its retention. */
+function expiredView(row: OutRow) {
+  return {
+    id: row.id,
+    peer: row.peer,
+    ref: row.ref,
+    caseRef: row.case_ref,
+    status: 'expired' as const,
+    expiredAt: new Date(row.updated_at).toISOString(),
+    /** SHA-256 of the owner's signed reply that carried the record (the ledger's `disclosure-expired` names it). */
+    replyDigest: row.reply_digest ?? null,
+  };
 }

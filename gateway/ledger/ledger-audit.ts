@@ -195,16 +195,18 @@ export class LedgerAudit implements AuditPort, OutboundAuditPort, DisclosureAudi
 
   async record(e: DisclosureEvent): Promise<void> {
     const kind =
-      e.step === 'delivered'
-        ? 'disclosure-delivered'
-        : e.step === 'decided'
-          ? e.status === 'approved'
-            ? 'disclosure-approved'
-            : 'disclosure-refused'
-          : 'disclosure-requested';
+      e.step === 'expired'
+        ? 'disclosure-expired'
+        : e.step === 'delivered'
+          ? 'disclosure-delivered'
+          : e.step === 'decided'
+            ? e.status === 'approved'
+              ? 'disclosure-approved'
+              : 'disclosure-refused'
+            : 'disclosure-requested';
     await this.#ledger.append({
       kind,
-      direction: e.side === 'owner' ? 'inbound' : 'outbound',
+      direction: e.step === 'expired' ? 'local' : e.side === 'owner' ? 'inbound' : 'outbound',
       time: iso(e.now),
       officer: OFFICER.test(e.officer) ? e.officer : 'system',
       jti: e.requestJti,

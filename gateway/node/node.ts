@@ -73,6 +73,9 @@ export interface NodeDeps {
  * One running Mosaic node: the mTLS peer listener, the API listener, the trust list in force and the peer
  * client. Construction validates everything it loads; `start` binds the listeners.
  */
+/** How often released records past their retention are looked for. */
+const RETENTION_SWEEP_MS = 3_600_000;
+
 export class MosaicNode {
   #config: NodeConfig;
   /** The configuration file, when the node was started from one: SIGHUP re-reads it. */
@@ -106,6 +109,7 @@ export class MosaicNode {
   #refreshTimer: NodeJS.Timeout | undefined;
   #checkpointTimer: NodeJS.Timeout | undefined;
   #cosignTimer: NodeJS.Timeout | undefined;
+  #retentionTimer: NodeJS.Timeout | undefined;
   #trustError: string | undefined;
   #stopping = false;
 
@@ -386,6 +390,18 @@ export class MosaicNode {
       }, config.audit.cosignIntervalSeconds * 1000);
       node.#cosignTimer.unref();
     }
+    // Released records are deleted when their retention runs out: now (a node that was down catches up) and
+    // every hour.
+    const purge = () =>
+      node.disclosureRequests
+        .purgeExpired()
+        .then((n) => {
+          if (n > 0) node.logger.info('released records deleted at the end of their retention', { count: n });
+        })
+        .catch((err: unknown) => node.logger.error('retention sweep failed', { error: String(err) }));
+    void purge();
+    node.#retentionTimer = setInterval(purge, RETENTION_SWEEP_MS);
+    node.#retentionTimer.unref();
     return node;
   }
 
@@ -679,6 +695,7 @@ export class MosaicNode {
     if (this.#stopping) return;
     this.#stopping = true;
     if (this.#refreshTimer) clearInterval(this.#refreshTimer);
+    if (this.#retentionTimer) clearInterval(this.#retentionTimer);
     if (this.#checkpointTimer) clearInterval(this.#checkpointTimer);
     if (this.#cosignTimer) clearInterval(this.#cosignTimer);
     const closeServer = (s: HttpServer | HttpsServer | undefined) =>

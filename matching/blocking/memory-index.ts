@@ -65,6 +65,10 @@ export class MemoryIndex implements TermFrequencies {
   }
 
   candidates(query: Features, limits: CandidateLimits = DEFAULT_LIMITS): Retrieved<string> {
-    return retrieve(blockingKeys(query, 'query'), (k, limit) => (this.#keys.get(k) ?? []).slice(0, limit), limits);
+    return retrieve(
+      blockingKeys(query, 'query'),
+      (k, limit) => (this.#keys.get(k) ?? []).slice(0, limit),
+      limits,
+    );
   }
 }

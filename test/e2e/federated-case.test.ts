@@ -2,6 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GraphView, HitNode, SameAsEdge } from '../../gateway/graph/index.js';
+import { sha256Digest } from '../../contracts/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { DecisionPort } from '../../gateway/peer/ports.js';
 import { denyAllDecisions } from '../../gateway/peer/ports.js';
@@ -195,5 +196,46 @@ describe('a cross-border case from search to disclosure across six nodes', () =>
     const r = await cli(['audit', 'reconcile', files[0]!, files[1]!]);
     expect(r.out).toMatch(/^\d+ exchanges agree; 0 issue\(s\)/);
     expect(r.code).toBe(0);
+
+    // 6. Retention: 180 days after it arrived the released record is deleted, the deletion recorded first.
+    const granted = (g: GraphView) =>
+      g.nodes.filter((n): n is HitNode => n.type === 'hit').map((h) => h.provenance.granted);
+    const graph = async () =>
+      (await api('ro-police', tokens['analyst']!, 'GET', `/cases/${CASE}/graph`)).body as GraphView;
+    expect(granted(await graph())).toContain('record');
+    const requests = node('ro-police').disclosureRequests;
+    expect(await requests.purgeExpired(Date.now() + 179 * DAY)).toBe(0);
+    expect(await requests.purgeExpired(Date.now() + 181 * DAY)).toBe(1);
+    expect(await requests.purgeExpired(Date.now() + 181 * DAY)).toBe(0);
+    const expired = await api('ro-police', tokens['analyst']!, 'GET', `/disclosures/${asked.body.id}`);
+    expect(expired.body).toEqual({
+      id: asked.body.id,
+      peer: 'hu-border',
+      ref,
+      caseRef: CASE,
+      status: 'expired',
+      expiredAt: expect.any(String),
+      replyDigest: sha256Digest(got.body.signedReply),
+    });
+    const listed = await api('ro-police', tokens['analyst']!, 'GET', `/disclosures?caseRef=${CASE}`);
+    expect(JSON.stringify(listed.body)).not.toContain('AB 123456');
+    expect(granted(await graph())).not.toContain('record');
+    const events = await api(
+      'ro-police',
+      tokens['ro-auditor']!,
+      'GET',
+      '/audit/events?kind=disclosure-expired',
+    );
+    expect(events.body.entries).toHaveLength(1);
+    expect(events.body.entries[0].event).toMatchObject({
+      direction: 'local',
+      disclosureId: asked.body.id,
+      recordDigest: sha256Digest(got.body.signedReply),
+    });
+    expect(
+      (await cli(['audit', 'verify', '--config', join(fed.nodeDirs.get('ro-police')!, 'mosaic.yaml')])).code,
+    ).toBe(0);
   });
 });
+
+const DAY = 86_400_000;

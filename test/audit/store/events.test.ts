@@ -108,6 +108,14 @@ const SAMPLES: AuditEvent[] = [
     recordDigest: d,
   },
   {
+    ...exchange,
+    kind: 'disclosure-expired',
+    direction: 'local',
+    disclosureId: 'disc-000000000000001',
+    hitRef: 'ref_0123456789abcdef',
+    recordDigest: d,
+  },
+  {
     time: exchange.time,
     officer: 'system',
     kind: 'rejected',

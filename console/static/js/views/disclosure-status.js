@@ -8,6 +8,7 @@ export const DISCLOSURE_STATUS = {
   queued: 'Waiting for the owner',
   approved: 'Approved',
   refused: 'Refused',
+  expired: 'Deleted (retention ended)',
 };
 
 /** @param {string} status */

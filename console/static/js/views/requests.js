@@ -13,7 +13,7 @@ import { problemPanel } from './problem.js';
 
 /**
  * @typedef {{ dataset: string, kind: string, fields: Record<string, unknown> }} ReleasedRecord
- * @typedef {{ id: string, peer: string, ref: string, caseRef: string, status: string, reasonCode: string, deadline: string, decidedAt?: string, note?: string, record?: ReleasedRecord, handlingCode?: string, retentionDays?: number, policyDigest?: string }} Disclosure
+ * @typedef {{ id: string, peer: string, ref: string, caseRef: string, status: string, reasonCode: string, deadline: string, decidedAt?: string, note?: string, record?: ReleasedRecord, handlingCode?: string, retentionDays?: number, policyDigest?: string, expiredAt?: string, replyDigest?: string | null }} Disclosure
  */
 
 /** @param {Disclosure} d */
@@ -40,10 +40,19 @@ function requestCard(d) {
     h(
       'dl',
       { class: 'kv kv--inline' },
-      h('dt', {}, 'Reason'),
-      h('dd', {}, h('code', { class: 'reason' }, display(d.reasonCode))),
-      h('dt', {}, open ? 'Decision due' : 'Deadline was'),
-      h('dd', {}, open ? deadlineView(d.deadline, overdue) : formatInstant(d.deadline)),
+      d.status === 'expired'
+        ? [
+            h('dt', {}, 'Record deleted'),
+            h('dd', {}, formatInstant(d.expiredAt)),
+            h('dt', {}, 'Signed reply digest'),
+            h('dd', { class: 'mono' }, display(d.replyDigest)),
+          ]
+        : [
+            h('dt', {}, 'Reason'),
+            h('dd', {}, h('code', { class: 'reason' }, display(d.reasonCode))),
+            h('dt', {}, open ? 'Decision due' : 'Deadline was'),
+            h('dd', {}, open ? deadlineView(d.deadline, overdue) : formatInstant(d.deadline)),
+          ],
       d.decidedAt ? [h('dt', {}, 'Decided'), h('dd', {}, formatInstant(d.decidedAt))] : null,
       d.note ? [h('dt', {}, 'Owner’s note'), h('dd', { class: 'request__note' }, d.note)] : null,
       h('dt', {}, 'Request id'),
@@ -160,7 +169,7 @@ export function requestsView(ctx) {
           ? h('p', { class: 'empty' }, `No disclosure request for case ${caseRef} yet.`)
           : items.map(requestCard),
       );
-      const counts = ['approved', 'queued', 'refused']
+      const counts = ['approved', 'queued', 'refused', 'expired']
         .map((s) => [s, items.filter((d) => d.status === s).length])
         .filter(([, n]) => Number(n) > 0)
         .map(([s, n]) => `${n} ${s === 'queued' ? 'waiting' : s}`);
