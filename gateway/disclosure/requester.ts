@@ -174,13 +174,7 @@ export class DisclosureRequests {
   async #recordReply(row: OutRow, reply: DisclosureReply, officer: string, step: 'requested' | 'delivered') {
     await this.#d.audit.record({
       step,
-      side: 'requester',
-      peer: row.peer,
-      disclosureId: row.id,
-      hitRef: row.ref,
-      requestJti: row.request_jti,
-      caseRef: row.case_ref,
-      purpose: row.purpose,
+      ...about(row),
       officer,
       status: reply.status === 'queued' ? 'pending' : reply.status,
       reasonCode: reply.reasonCode,
@@ -271,13 +265,7 @@ export class DisclosureRequests {
       try {
         await this.#d.audit.record({
           step: 'expired',
-          side: 'requester',
-          peer: row.peer,
-          disclosureId: row.id,
-          hitRef: row.ref,
-          requestJti: row.request_jti,
-          caseRef: row.case_ref,
-          purpose: row.purpose,
+          ...about(row),
           officer: 'system',
           status: 'approved',
           replyDigest: digest,
@@ -360,5 +348,18 @@ function expiredView(row: OutRow) {
     expiredAt: new Date(row.updated_at).toISOString(),
     /** SHA-256 of the owner's signed reply that carried the record (the ledger's `disclosure-expired` names it). */
     replyDigest: row.reply_digest ?? null,
+  };
+}
+
+/** What every ledger event of a request says about it, on the requester's side. */
+function about(row: OutRow) {
+  return {
+    side: 'requester' as const,
+    peer: row.peer,
+    disclosureId: row.id,
+    hitRef: row.ref,
+    requestJti: row.request_jti,
+    caseRef: row.case_ref,
+    purpose: row.purpose,
   };
 }
