@@ -160,6 +160,8 @@ export interface NodeConfig {
   protocol: {
     clockToleranceSeconds: number;
     maxQueryLifetimeSeconds: number;
+    /** Days a hit reference stays usable for step 2 (then refused as unknown and deleted). */
+    hitRefDays: number;
     maxBodyBytes: number;
     requestTimeoutMs: number;
     rateLimit: { perSecond: number; burst: number };

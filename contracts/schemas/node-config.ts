@@ -179,6 +179,14 @@ export const nodeConfigSchema = {
       properties: {
         clockToleranceSeconds: { type: 'integer', minimum: 0, maximum: 600, default: 30 },
         maxQueryLifetimeSeconds: { type: 'integer', minimum: 5, maximum: 3600, default: 120 },
+        hitRefDays: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 3650,
+          default: 90,
+          description:
+            'Days a hit reference can be used for step 2; older ones are refused like unknown ones and deleted.',
+        },
         maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 10485760, default: 65536 },
         requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
         rateLimit: {

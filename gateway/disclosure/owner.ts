@@ -136,7 +136,7 @@ export class DisclosureDesk {
   }
 
   async #receive(claims: DisclosureClaims, requestDigest: string, now: number): Promise<PeerReply> {
-    const hit = this.#d.hitRefs.lookup(claims.ref, claims.iss);
+    const hit = this.#d.hitRefs.lookup(claims.ref, claims.iss, now);
     if (!hit) throw new MosaicError('MOSAIC_ERR_DISCLOSURE_UNKNOWN_REF');
     const bundle = this.#d.policies?.current();
     let status: Row['status'] = 'refused';

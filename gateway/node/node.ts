@@ -163,7 +163,7 @@ export class MosaicNode {
       config.protocol.rateLimit.burst,
       this.#clock,
     );
-    this.hitRefs = new HitRefStore(this.db);
+    this.hitRefs = new HitRefStore(this.db, config.protocol.hitRefDays);
     if (config.data) mkdirSync(dirname(config.data.path), { recursive: true, mode: 0o700 });
     this.connector = config.data
       ? openSqliteConnector(config.data.path, {
@@ -392,11 +392,14 @@ export class MosaicNode {
     }
     // Released records are deleted when their retention runs out: now (a node that was down catches up) and
     // every hour.
+    // Hit references past protocol.hitRefDays are deleted by the same sweep.
     const purge = () =>
       node.disclosureRequests
         .purgeExpired()
         .then((n) => {
           if (n > 0) node.logger.info('released records deleted at the end of their retention', { count: n });
+          const refs = node.hitRefs.purgeExpired(node.#clock());
+          if (refs > 0) node.logger.info('expired hit references deleted', { count: refs });
         })
         .catch((err: unknown) => node.logger.error('retention sweep failed', { error: String(err) }));
     void purge();

@@ -41,14 +41,21 @@ export class HitRefStore {
   readonly #get: Database.Statement<[number]>;
   /** References issued before the encrypted form (144 random bits, their own table), still honoured. */
   readonly #legacy: Database.Statement<[string, string]> | undefined;
+  readonly #maxAgeMs: number;
+  readonly #purge: Database.Statement<[number]>;
+  readonly #purgeLegacy: Database.Statement<[number]> | undefined;
 
-  constructor(db: Database.Database) {
+  /** `maxAgeDays`: how long a reference stays usable (`protocol.hitRefDays`); older ones read as unknown. */
+  constructor(db: Database.Database, maxAgeDays = 90) {
     this.#db = db;
+    this.#maxAgeMs = maxAgeDays * 86_400_000;
     db.exec(`CREATE TABLE IF NOT EXISTS hit_ref_rows (
       id INTEGER PRIMARY KEY, tag BLOB NOT NULL, peer TEXT NOT NULL, dataset TEXT NOT NULL,
       record_id TEXT NOT NULL, query_jti TEXT NOT NULL, purpose TEXT NOT NULL, case_ref TEXT NOT NULL,
       granted TEXT NOT NULL, subject_kind TEXT NOT NULL, selectors TEXT NOT NULL, created_at INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS hit_ref_rows_created ON hit_ref_rows (created_at);
       CREATE TABLE IF NOT EXISTS hit_ref_key (id INTEGER PRIMARY KEY CHECK (id = 1), k BLOB NOT NULL);`);
+    this.#purge = db.prepare('DELETE FROM hit_ref_rows WHERE created_at < ?');
     db.prepare('INSERT OR IGNORE INTO hit_ref_key (id, k) VALUES (1, ?)').run(randomBytes(16));
     this.#key = db.prepare('SELECT k FROM hit_ref_key WHERE id = 1').pluck().get() as Buffer;
     this.#insert = db.prepare(
@@ -64,6 +71,14 @@ export class HitRefStore {
       legacy === undefined
         ? undefined
         : db.prepare(`SELECT ${COLUMNS} FROM hit_refs WHERE ref = ? AND peer = ?`);
+    this.#purgeLegacy =
+      legacy === undefined ? undefined : db.prepare('DELETE FROM hit_refs WHERE created_at < ?');
+  }
+
+  /** Delete every reference too old to be used (see the constructor); returns how many. */
+  purgeExpired(now: number): number {
+    const before = now - this.#maxAgeMs;
+    return this.#purge.run(before).changes + (this.#purgeLegacy?.run(before).changes ?? 0);
   }
 
   issue(e: Omit<HitRefEntry, 'ref'>): string {
@@ -94,8 +109,16 @@ export class HitRefStore {
     return this.#db.transaction(() => entries.map((e) => this.issue(e)))();
   }
 
-  /** The entry behind a reference, only for the peer it was issued to (undefined for anything else). */
-  lookup(ref: string, peer: string): HitRefEntry | undefined {
+  /**
+   * The entry behind a reference, only for the peer it was issued to and while it is not older than the
+   * store's maximum age at `now` (undefined for anything else).
+   */
+  lookup(ref: string, peer: string, now: number = Date.now()): HitRefEntry | undefined {
+    const found = this.#find(ref, peer);
+    return found !== undefined && found.createdAt >= now - this.#maxAgeMs ? found : undefined;
+  }
+
+  #find(ref: string, peer: string): HitRefEntry | undefined {
     if (ref.length === 24 && this.#legacy !== undefined) {
       const row = this.#legacy.get(ref, peer) as Row | undefined;
       return row === undefined ? undefined : entry(ref, row);

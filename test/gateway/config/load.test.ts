@@ -34,6 +34,7 @@ describe('node configuration', () => {
     expect(c.protocol).toEqual({
       clockToleranceSeconds: 30,
       maxQueryLifetimeSeconds: 120,
+      hitRefDays: 90,
       maxBodyBytes: 65536,
       requestTimeoutMs: 10000,
       rateLimit: { perSecond: 500, burst: 1000 },

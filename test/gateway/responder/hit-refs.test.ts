@@ -25,7 +25,7 @@ const ENTRY = {
   granted: 'summary',
   subjectKind: 'person',
   selectors: ['fullName', 'birthDate'],
-  createdAt: 1_764_000_000_000,
+  createdAt: Date.now(),
 };
 /** Encrypt (id, tag) under the store's key: what only the owner can do. */
 const craft = (db: Database.Database, id: number, tag: Buffer) => {
@@ -90,6 +90,21 @@ describe('HitRefStore', () => {
     expect(again.refs.lookup(ref!, 'ro-police')?.recordId).toBe('p-123');
   });
 
+  it('refuses a reference older than its maximum age, and deletes such references', () => {
+    const db = new Database(join(dir, 'aged.db'));
+    const refs = new HitRefStore(db, 30);
+    const day = 86_400_000;
+    const t0 = ENTRY.createdAt;
+    const [old, fresh] = refs.issueMany([ENTRY, { ...ENTRY, recordId: 'p-new', createdAt: t0 + 20 * day }]);
+    expect(refs.lookup(old!, 'ro-police', t0 + 30 * day)?.recordId).toBe('p-123');
+    expect(refs.lookup(old!, 'ro-police', t0 + 30 * day + 1)).toBeUndefined();
+    expect(refs.lookup(fresh!, 'ro-police', t0 + 30 * day + 1)?.recordId).toBe('p-new');
+    expect(refs.purgeExpired(t0 + 31 * day)).toBe(1);
+    expect(refs.lookup(old!, 'ro-police', t0)).toBeUndefined();
+    expect(refs.lookup(fresh!, 'ro-police', t0 + 31 * day)?.recordId).toBe('p-new');
+    db.close();
+  });
+
   it('still honours references issued in the earlier random form', () => {
     const file = join(dir, 'legacy.db');
     const db = new Database(file);
@@ -109,7 +124,7 @@ describe('HitRefStore', () => {
       'summary',
       'person',
       '["fullName"]',
-      1,
+      Date.now(),
     );
     const refs = new HitRefStore(db);
     expect(refs.lookup(old, 'ro-police')).toMatchObject({
