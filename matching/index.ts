@@ -26,7 +26,7 @@ export {
   type NormalisedId,
 } from './normalise/identifiers.js';
 export { jaro, jaroWinkler } from './compare/jaro-winkler.js';
-export { editDistance } from './compare/edit-distance.js';
+export { editDistance, withinOneEdit } from './compare/edit-distance.js';
 export { prepareFeatures, type Features, type PrepareOptions } from './features.js';
 export { blockingKeys, IDENTIFIER_KEYS, termValues } from './blocking/keys.js';
 export { retrieve, DEFAULT_LIMITS, type CandidateLimits, type Retrieved } from './blocking/retrieve.js';

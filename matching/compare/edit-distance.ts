@@ -40,3 +40,40 @@ export function editDistance(a: string, b: string, max = Number.POSITIVE_INFINIT
   }
   return prev[lb]!;
 }
+
+/**
+ * `editDistance(a, b, 1) <= 1` in one pass and no allocation: equal, one insertion or deletion, one
+ * substitution, or one adjacent transposition (UTF-16 code units, like editDistance). The scorer asks this
+ * of most candidate pairs whose names are neither close nor phonetic.
+ */
+export function withinOneEdit(a: string, b: string): boolean {
+  if (a === b) return true;
+  let long = a;
+  let short = b;
+  if (long.length < short.length) {
+    long = b;
+    short = a;
+  }
+  const ll = long.length;
+  const ls = short.length;
+  if (ll - ls > 1) return false;
+  let i = 0;
+  while (i < ls && long.charCodeAt(i) === short.charCodeAt(i)) i++;
+  if (ll !== ls) {
+    // One character of the longer string dropped at i.
+    for (let k = i; k < ls; k++) if (long.charCodeAt(k + 1) !== short.charCodeAt(k)) return false;
+    return true;
+  }
+  let j = i + 1;
+  while (j < ll && long.charCodeAt(j) === short.charCodeAt(j)) j++;
+  if (j === ll) return true; // one substitution at i
+  if (
+    j === i + 1 &&
+    long.charCodeAt(i) === short.charCodeAt(i + 1) &&
+    long.charCodeAt(i + 1) === short.charCodeAt(i)
+  ) {
+    for (let k = i + 2; k < ll; k++) if (long.charCodeAt(k) !== short.charCodeAt(k)) return false;
+    return true;
+  }
+  return false;
+}

@@ -1,4 +1,4 @@
-import { editDistance } from '../compare/edit-distance.js';
+import { editDistance, withinOneEdit } from '../compare/edit-distance.js';
 import { jaroWinkler } from '../compare/jaro-winkler.js';
 import { loose } from '../normalise/name.js';
 import { areNicknames } from '../normalise/nicknames.js';
@@ -61,7 +61,7 @@ export function compareNameToken(
   if (sim >= 0.92) return { level: 'close', sim };
   if (phoneticAgree(a, b)) return { level: 'phonetic', sim };
   // Jaro-Winkler is blind to a transposition deep inside a long name; one edit still means a slip.
-  if (a.length >= 5 && b.length >= 5 && editDistance(a, b, 1) <= 1) return { level: 'close', sim };
+  if (a.length >= 5 && b.length >= 5 && withinOneEdit(a, b)) return { level: 'close', sim };
   if (sim >= 0.8) return { level: 'similar', sim };
   return { level: 'different', sim };
 }
@@ -123,7 +123,7 @@ export function compareDates(
   const db = b.digits;
   if (da.length >= 6 && db.length >= 6) {
     if (da === db) return { level: 'exact', value: da };
-    if (da.length === db.length && editDistance(da, db, 1) <= 1) return { level: 'close' };
+    if (da.length === db.length && withinOneEdit(da, db)) return { level: 'close' };
   }
   // Within a month or a year (Splink's AbsoluteDateDifferenceAtThresholds): a mistyped day or month.
   let best = Number.POSITIVE_INFINITY;
@@ -144,8 +144,7 @@ export function compareExact(a: readonly string[], b: readonly string[]): Compar
 export function compareCodes(a: readonly string[], b: readonly string[]): Compared {
   for (const x of a) if (b.includes(x)) return { level: 'exact', value: x };
   for (const x of a)
-    for (const y of b)
-      if (x.length >= 6 && y.length >= 6 && editDistance(x, y, 1) <= 1) return { level: 'close' };
+    for (const y of b) if (x.length >= 6 && y.length >= 6 && withinOneEdit(x, y)) return { level: 'close' };
   return { level: 'different' };
 }
 
@@ -218,12 +217,24 @@ export function compareShortText(a: string, b: string, closeAt: number): Compare
 
 export function comparePostcodes(a: string, b: string): Compared {
   if (a === b) return { level: 'exact', value: a };
-  return editDistance(a, b, 1) <= 1 ? { level: 'close' } : { level: 'different' };
+  return withinOneEdit(a, b) ? { level: 'close' } : { level: 'different' };
 }
 
 function dayDiff(x: string, y: string): number {
-  const t = (s: string) => Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10)));
-  return Math.abs(t(x) - t(y)) / 86_400_000;
+  return Math.abs(dayNumber(x) - dayNumber(y));
+}
+
+/** Days since 1970 of an ISO date, memoised: a query compares its date with a hundred candidates' dates. */
+const DAYS = new Map<string, number>();
+
+function dayNumber(s: string): number {
+  let n = DAYS.get(s);
+  if (n === undefined) {
+    if (DAYS.size >= 100_000) DAYS.clear();
+    n = Date.UTC(Number(s.slice(0, 4)), Number(s.slice(5, 7)) - 1, Number(s.slice(8, 10))) / 86_400_000;
+    DAYS.set(s, n);
+  }
+  return n;
 }
 
 function round(x: number): number {

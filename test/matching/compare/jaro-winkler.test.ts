@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { editDistance, jaro, jaroWinkler } from '../../../matching/index.js';
+import { editDistance, jaro, jaroWinkler, withinOneEdit } from '../../../matching/index.js';
 
 // Vectors from Winkler (1990), "String comparator metrics and enhanced decision rules in the
 // Fellegi-Sunter model of record linkage", as reproduced in the Jaro–Winkler literature.
@@ -51,6 +51,45 @@ describe('edit distance (optimal string alignment)', () => {
 
   it('stops early beyond the bound', () => {
     expect(editDistance('aaaaaaaa', 'bbbbbbbb', 1)).toBe(2);
+  });
+
+  it('withinOneEdit says exactly whether the distance is at most one', () => {
+    // A two-letter alphabet and mutated copies make the near cases (one or two slips) common.
+    const word = fc.string({ unit: fc.constantFrom('a', 'b', 'ă', '😀'), maxLength: 12 });
+    const slip = fc
+      .tuple(word, fc.nat(12), fc.nat(3), fc.constantFrom('a', 'b', 'x'))
+      .map(([w, at, op, ch]) => {
+        const i = Math.min(at, w.length);
+        if (op === 0) return w.slice(0, i) + ch + w.slice(i);
+        if (op === 1) return w.slice(0, i) + w.slice(i + 1);
+        if (op === 2) return w.slice(0, i) + ch + w.slice(i + 1);
+        return w.slice(0, i) + w.slice(i + 1, i + 2) + w.slice(i, i + 1) + w.slice(i + 2);
+      });
+    fc.assert(
+      fc.property(word, slip, word, (a, b, c) => {
+        for (const [x, y] of [
+          [a, b],
+          [b, a],
+          [a, c],
+          [b, c],
+        ] as const) {
+          expect(withinOneEdit(x, y)).toBe(editDistance(x, y, 1) <= 1);
+        }
+      }),
+      { numRuns: 2000 },
+    );
+    for (const [x, y, want] of [
+      ['popescu', 'popsecu', true],
+      ['popescu', 'popecu', true],
+      ['popescu', 'popescuu', true],
+      ['popescu', 'pobescu', true],
+      ['popescu', 'opepscu', false],
+      ['popescu', 'popes', false],
+      ['', 'a', true],
+      ['', '', true],
+    ] as const) {
+      expect(withinOneEdit(x, y)).toBe(want);
+    }
   });
 
   it('is symmetric and never exceeds the longer length', () => {
