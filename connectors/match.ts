@@ -11,7 +11,10 @@ import {
   type Features,
   prepareFeatures,
   type ScoringConfig,
+  bandOf,
+  scoreOf,
   scorePair,
+  scoreWeight,
 } from '../matching/index.js';
 import type { Connector, RecordRef } from './port.js';
 
@@ -118,9 +121,11 @@ export async function matchFeatures(
     stats.keysSkipped += set.keysSkipped;
     for (const c of set.candidates) {
       if (!kindAllowed(f.kind, c.kind)) continue;
+      // The weight alone decides whether a candidate is kept; its evidence is built only if it is.
+      const w = scoreWeight(f, c.features, set.tf, scoring);
+      if (bandOf(w, scoring) === 'non-match' && options.includeNonMatches !== true) continue;
+      if (scoreOf(w) < minScore) continue;
       const s = scorePair(f, c.features, set.tf, scoring);
-      if (s.band === 'non-match' && options.includeNonMatches !== true) continue;
-      if (s.score < minScore) continue;
       scored.push({
         ref: c.ref,
         kind: c.kind,

@@ -39,4 +39,12 @@ export {
   type LevelParams,
   type ScoringConfig,
 } from './score/config.js';
-export { scorePair, type FieldEvidence, type ScoreResult, type TermFrequencies } from './score/score.js';
+export {
+  bandOf,
+  type FieldEvidence,
+  type ScoreResult,
+  scoreOf,
+  scorePair,
+  scoreWeight,
+  type TermFrequencies,
+} from './score/score.js';

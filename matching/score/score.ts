@@ -103,29 +103,80 @@ export function scorePair(
   config: ScoringConfig = DEFAULT_SCORING,
 ): ScoreResult {
   const evidence: FieldEvidence[] = [];
+  const weight = compareFields(q, c, tf, config, evidence);
+  const plus = new Set<string>();
+  const minus = new Set<string>();
+  for (const e of evidence) {
+    const label = KEY_LABEL[e.field];
+    if (e.weight > 0) plus.add(label);
+    else if (e.weight < 0) minus.add(label);
+  }
+  for (const l of plus) minus.delete(l);
+  const matchKey = [...[...plus].map((l) => `+${l}`), ...[...minus].map((l) => `-${l}`)].join('');
+  return { weight, score: scoreOf(weight), band: bandOf(weight, config), evidence, matchKey };
+}
+
+/**
+ * The weight scorePair would give, without building its evidence: candidate retrieval scores a hundred
+ * candidates per query and keeps a handful, so the evidence is built only for those (scorePair again).
+ */
+export function scoreWeight(
+  q: Features,
+  c: Features,
+  tf?: TermFrequencies,
+  config: ScoringConfig = DEFAULT_SCORING,
+): number {
+  return compareFields(q, c, tf, config, null);
+}
+
+/** Match probability of a log2-odds weight, as scorePair reports it. */
+export function scoreOf(weight: number): number {
+  return Math.round((1 / (1 + 2 ** -weight)) * 1e4) / 1e4;
+}
+
+export function bandOf(weight: number, config: ScoringConfig = DEFAULT_SCORING): Band {
+  return weight >= config.thresholds.match
+    ? 'match'
+    : weight >= config.thresholds.possible
+      ? 'possible'
+      : 'non-match';
+}
+
+/** Sum of the prior and every compared field's weight (rounded as the evidence shows it); fills `evidence`. */
+function compareFields(
+  q: Features,
+  c: Features,
+  tf: TermFrequencies | undefined,
+  config: ScoringConfig,
+  evidence: FieldEvidence[] | null,
+): number {
+  let total = config.priorWeight;
   const add = (field: FieldName, cmp: Compared | undefined) => {
     if (cmp === undefined) {
-      evidence.push({ field, level: 'missing', weight: 0 });
+      evidence?.push({ field, level: 'missing', weight: 0 });
       return;
     }
     let level = cmp.level;
     const params = config.levels[field][level];
-    const ev: FieldEvidence = { field, level, weight: 0 };
-    if (cmp.similarity !== undefined && level !== 'exact') ev.similarity = cmp.similarity;
     if (params === undefined) {
-      evidence.push(ev);
+      if (evidence !== null) {
+        const ev: FieldEvidence = { field, level, weight: 0 };
+        if (cmp.similarity !== undefined && level !== 'exact') ev.similarity = cmp.similarity;
+        evidence.push(ev);
+      }
       return;
     }
     let w = log2(params.m / params.u);
+    let generic = false;
+    let tfAdjustment: number | undefined;
     if (tf !== undefined && cmp.value !== undefined && tf.total > 0) {
       const gField = GENERIC_FIELDS[field];
       const n = gField === undefined ? 0 : tf.count(gField, cmp.value);
-      const generic = config.levels[field]['generic'];
-      if (gField !== undefined && generic !== undefined && n >= config.genericMinCount) {
+      const g = config.levels[field]['generic'];
+      if (gField !== undefined && g !== undefined && n >= config.genericMinCount) {
         level = 'generic';
-        ev.level = level;
-        ev.generic = true;
-        w = log2(generic.m / generic.u);
+        generic = true;
+        w = log2(g.m / g.u);
       } else {
         const tField = TF_FIELDS[field];
         if (tField !== undefined) {
@@ -136,13 +187,20 @@ export function scorePair(
           const k = 1 / params.u;
           const freq = (others + params.u * k) / (tf.total + k);
           const adj = Math.min(config.tfClamp.max, Math.max(config.tfClamp.min, log2(params.u / freq)));
-          ev.tfAdjustment = r2(adj);
+          tfAdjustment = r2(adj);
           w += adj;
         }
       }
     }
-    ev.weight = r2(w);
-    evidence.push(ev);
+    const weight = r2(w);
+    total += weight;
+    if (evidence !== null) {
+      const ev: FieldEvidence = { field, level, weight };
+      if (cmp.similarity !== undefined && cmp.level !== 'exact') ev.similarity = cmp.similarity;
+      if (generic) ev.generic = true;
+      if (tfAdjustment !== undefined) ev.tfAdjustment = tfAdjustment;
+      evidence.push(ev);
+    }
   };
 
   // Names, with a swapped given/family order detected explicitly (ForenameSurnameComparison in Splink).
@@ -199,23 +257,5 @@ export function scorePair(
   if (q.plates) add('plate', c.plates ? compareCodes(q.plates, c.plates) : undefined);
   if (q.vins) add('vin', c.vins ? compareCodes(q.vins, c.vins) : undefined);
 
-  let weight = config.priorWeight;
-  const plus = new Set<string>();
-  const minus = new Set<string>();
-  for (const e of evidence) {
-    weight += e.weight;
-    const label = KEY_LABEL[e.field];
-    if (e.weight > 0) plus.add(label);
-    else if (e.weight < 0) minus.add(label);
-  }
-  for (const l of plus) minus.delete(l);
-  weight = r2(weight);
-  const band: Band =
-    weight >= config.thresholds.match
-      ? 'match'
-      : weight >= config.thresholds.possible
-        ? 'possible'
-        : 'non-match';
-  const matchKey = [...[...plus].map((l) => `+${l}`), ...[...minus].map((l) => `-${l}`)].join('');
-  return { weight, score: Math.round((1 / (1 + 2 ** -weight)) * 1e4) / 1e4, band, evidence, matchKey };
+  return r2(total);
 }

@@ -1,9 +1,14 @@
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { splinkRecords } from '../../../matching/eval/run.js';
 import {
+  bandOf,
   DEFAULT_SCORING,
   MemoryIndex,
   prepareFeatures,
+  scoreOf,
   scorePair,
+  scoreWeight,
   scoringConfig,
   type TermFrequencies,
 } from '../../../matching/index.js';
@@ -104,5 +109,32 @@ describe('Fellegi–Sunter scoring', () => {
     expect(level(scorePair(veh({ plate: 'B-123-OIL' }), veh({ plate: 'B 123 0IL' })), 'plate')).toBe('exact');
     const r = scorePair(p({ email: 'ion.pop+x@gmail.com' }), p({ email: 'ionpop@gmail.com' }));
     expect(level(r, 'email')).toBe('canonical');
+  });
+});
+
+describe('scoreWeight (the retrieval fast path)', () => {
+  it('gives exactly the weight scorePair gives, over every blocked pair of Splink fake_1000', () => {
+    // Splink's fake_1000 (MIT, test/data/splink/LICENSE-splink_datasets.txt): corrupted names, dates, towns,
+    // e-mails; every pair its blocking keys bring together, with its term frequencies.
+    const records = splinkRecords(join(import.meta.dirname, '../../data/splink/fake_1000.csv'));
+    const index = new MemoryIndex();
+    const feats = records.map((r) => prepareFeatures('person', r.attrs));
+    for (const [i, f] of feats.entries()) index.add(records[i]!.id, f);
+    let pairs = 0;
+    const bands = new Set<string>();
+    for (const q of feats) {
+      for (const id of index.candidates(q).ids) {
+        const c = index.features(id)!;
+        const full = scorePair(q, c, index);
+        const w = scoreWeight(q, c, index);
+        expect(w).toBe(full.weight);
+        expect(scoreOf(w)).toBe(full.score);
+        expect(bandOf(w)).toBe(full.band);
+        bands.add(full.band);
+        pairs++;
+      }
+    }
+    expect(pairs).toBeGreaterThan(5000);
+    expect([...bands].sort()).toEqual(['match', 'non-match', 'possible']);
   });
 });
