@@ -7,57 +7,58 @@
  * than silently dropped, so two parties can never disagree on what was signed.
  */
 export function canonicalize(value: unknown): string {
-  const out: string[] = [];
-  write(value, out, 0);
-  return out.join('');
+  return write(value, 0);
 }
 
 const MAX_DEPTH = 64;
+/**
+ * Strings JSON.stringify would print unchanged between quotes: printable ASCII without `"` and `\`. Most
+ * strings in audit events and bodies are (ids, codes, digests, names in ASCII); they skip the native call.
+ */
+const PLAIN = /^[\x20\x21\x23-\x5b\x5d-\x7e]*$/;
 
-function write(value: unknown, out: string[], depth: number): void {
+function str(s: string): string {
+  return PLAIN.test(s) ? `"${s}"` : JSON.stringify(s);
+}
+
+// String concatenation rather than an array of parts: V8 builds the result as a rope, and a ledger append
+// canonicalises its event and body on the event loop (half the time of the array version, measured).
+function write(value: unknown, depth: number): string {
   if (depth > MAX_DEPTH) throw new TypeError('canonicalize: nesting deeper than 64 levels');
-  if (value === null) {
-    out.push('null');
-    return;
-  }
+  if (value === null) return 'null';
   switch (typeof value) {
     case 'boolean':
-      out.push(value ? 'true' : 'false');
-      return;
+      return value ? 'true' : 'false';
     case 'string':
-      out.push(JSON.stringify(value));
-      return;
+      return str(value);
     case 'number':
       if (!Number.isFinite(value)) throw new TypeError('canonicalize: non-finite number');
-      // JSON.stringify prints -0 as 0, as RFC 8785 §3.2.2.3 requires.
-      out.push(JSON.stringify(value));
-      return;
+      // Number-to-string is what JSON.stringify prints (-0 as 0), as RFC 8785 §3.2.2.3 requires.
+      return String(value);
     case 'object':
       break;
     default:
       throw new TypeError(`canonicalize: cannot represent a ${typeof value}`);
   }
   if (Array.isArray(value)) {
-    out.push('[');
+    let out = '[';
     for (let i = 0; i < value.length; i++) {
-      if (i > 0) out.push(',');
-      write(value[i], out, depth + 1);
+      if (i > 0) out += ',';
+      out += write(value[i], depth + 1);
     }
-    out.push(']');
-    return;
+    return `${out}]`;
   }
   const obj = value as Record<string, unknown>;
   // Default sort compares UTF-16 code units, which is the order RFC 8785 §3.2.3 prescribes.
-  const keys = Object.keys(obj).sort();
-  out.push('{');
-  let first = true;
-  for (const key of keys) {
+  const keys = Object.keys(obj);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i]!;
     const member = obj[key];
     if (member === undefined) throw new TypeError(`canonicalize: member "${key}" is undefined`);
-    if (!first) out.push(',');
-    first = false;
-    out.push(JSON.stringify(key), ':');
-    write(member, out, depth + 1);
+    if (i > 0) out += ',';
+    out += `${str(key)}:${write(member, depth + 1)}`;
   }
-  out.push('}');
+  return `${out}}`;
 }

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalDigest, canonicalize } from '../../contracts/index.js';
 
@@ -66,5 +67,55 @@ describe('RFC 8785 canonical JSON', () => {
       canonicalDigest({ a: [1, { c: 3, d: 2 }], b: 1 }),
     );
     expect(canonicalDigest({ a: 1 })).toMatch(/^sha256:[0-9a-f]{64}$/);
+  });
+
+  it('prints exactly what the plain definition prints, for any JSON value', () => {
+    // The definition, written the obvious way (sorted keys, JSON.stringify for every leaf); canonicalize is
+    // the fast version of it.
+    const reference = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v);
+      if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      return `{${Object.keys(o)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${reference(o[k])}`)
+        .join(',')}}`;
+    };
+    // Keys and strings from full Unicode (lone surrogates included), quotes, backslashes, controls; -0.
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    const tricky = fc.constantFrom(
+      '"',
+      '\\',
+      '\u0000',
+      '\u001f',
+      '\u007f',
+      '\ud800',
+      'é',
+      '1',
+      '10',
+      '2',
+      '-0',
+    );
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: 'small' },
+        fc.constant(null),
+        fc.boolean(),
+        fc.double({ noNaN: true, noDefaultInfinity: true }),
+        fc.integer(),
+        fc.oneof(text, tricky),
+        fc.array(tie('value'), { maxLength: 4 }),
+        fc.dictionary(fc.oneof(text, tricky), tie('value'), { maxKeys: 5 }),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (v) => {
+        expect(canonicalize(v)).toBe(reference(v));
+      }),
+      { numRuns: 3000 },
+    );
+    expect(canonicalize({ s: 'plain ASCII', n: -0, e: 1e21, f: 0.1 })).toBe(
+      '{"e":1e+21,"f":0.1,"n":0,"s":"plain ASCII"}',
+    );
   });
 });
