@@ -94,9 +94,9 @@ try {
     `CPU ms per request: Mosaic responder ${round(c.mosaic, 3)} (load generator ${round(c.loadMosaic, 3)}), ` +
       `echo server ${round(c.baseline, 3)} (load generator ${round(c.loadBaseline, 3)})`,
   );
-  const commits = Number(/^mosaic_audit_ledger_syncs (\S+)$/m.exec(metrics)?.[1] ?? 0);
+  const commits = Number(/^mosaic_audit_ledger_commits (\S+)$/m.exec(metrics)?.[1] ?? 0);
   const entries = Number(/^mosaic_audit_ledger_entries (\S+)$/m.exec(metrics)?.[1] ?? 0);
-  console.log(`responder ledger: ${entries} entries in ${commits} fsyncs`);
+  console.log(`responder ledger: ${entries} entries in ${commits} durable commits`);
   await requester.stop();
   await stopChild(mosaic.child);
   await stopChild(baseline.child);

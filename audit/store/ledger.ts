@@ -1,5 +1,3 @@
-import { closeSync, fsync, fsyncSync, openSync } from 'node:fs';
-import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import {
   type AuditEvent,
@@ -37,11 +35,6 @@ export interface LedgerOptions {
   readonly maxDatabaseBytes?: number;
   /** Open for reading only (auditor tools); every write rejects with MOSAIC_ERR_AUDIT_UNAVAILABLE. */
   readonly readonly?: boolean;
-  /**
-   * How the WAL file is made durable after a group commit (default `fs.fsync`, on the libuv pool). Tests
-   * replace it to hold or fail a sync; nothing else should.
-   */
-  readonly fsync?: (fd: number, done: (err: NodeJS.ErrnoException | null) => void) => void;
 }
 
 /** What an acknowledged append returns: durable once this resolves. */
@@ -142,15 +135,6 @@ export interface SplitViewEvidence {
   readonly detectedAt: number;
 }
 
-/** A batch committed to the WAL, waiting for the fsync that makes it durable. */
-interface Committed {
-  readonly batch: readonly Pending[];
-  readonly base: number;
-  /** Tree size after its transaction. */
-  readonly size: number;
-  readonly signed: SignedCheckpoint | null;
-}
-
 interface Pending {
   readonly entry: PreparedEntry;
   readonly wantCheckpoint: boolean;
@@ -163,18 +147,10 @@ type LeafRow = { idx: number; leaf_hash: Buffer; event: string; body: string | n
 /**
  * The node's audit ledger: an append-only RFC 9162 Merkle log in one SQLite file.
  *
- * Durability: an append resolves only once the WAL holding it has been fsynced. Group commit: `append` only
- * queues; one `setImmediate` flush writes every queued entry in one transaction (WAL, `synchronous=NORMAL`,
- * so the commit itself does not sync), then one `fsync` of the WAL file on the libuv pool makes every
- * transaction committed so far durable, and only then are their appends resolved. The event loop never
- * waits for the disk (with `synchronous=FULL` it did, about 0.5 ms per commit here), and transactions that
- * commit while a sync is running share the next one. A failed transaction rejects every append of the batch
- * with MOSAIC_ERR_AUDIT_UNAVAILABLE and rolls the in-memory tree back: nothing is half-written; a failed
- * fsync rejects everything not yet durable and stops the ledger (a later fsync cannot be trusted to cover
- * pages the kernel dropped).
- *
- * A checkpoint is published (latestCheckpoint, checkpointAt, checkpoints, receipts, proofs) only once the
- * entries it covers are durable, so no witness can cosign a tree head that a power loss would take back.
+ * Durability: WAL with `synchronous=FULL`, so a committed transaction has been fsynced to the WAL before
+ * `append` resolves. Group commit: `append` only queues; one `setImmediate` flush writes every queued entry in
+ * one transaction, so concurrent exchanges share one fsync. A failed transaction rejects every append of the
+ * batch with MOSAIC_ERR_AUDIT_UNAVAILABLE and rolls the in-memory tree back: nothing is half-written.
  *
  * Proofs: every leaf hash is loaded into a {@link MerkleTree} at open (32 bytes per leaf plus cached interior
  * nodes), so proofs never touch the database; the tree is rebuilt from the stored leaf hashes (`entries`) on each open.
@@ -196,16 +172,6 @@ export class AuditLedger {
   private flushScheduled = false;
   private closed = false;
   private last: SignedCheckpoint | null = null;
-  /** Entries known to be on disk (fsynced); checkpoints above it are not published yet. */
-  private durable = 0;
-  private readonly syncWal: NonNullable<LedgerOptions['fsync']>;
-  private readonly dbPath: string;
-  private walFd: number | undefined;
-  /** Committed batches waiting for the next fsync, and those the running one covers. */
-  private awaiting: Committed[] = [];
-  private syncing: Committed[] | null = null;
-  private syncs = 0;
-  private failure: MosaicError | null = null;
   /** Set when the stored leaves do not reproduce the last checkpoint; signing is then refused. */
   private corruption: string | null = null;
   private readonly stmts: ReturnType<AuditLedger['prepareStatements']>;
@@ -225,8 +191,6 @@ export class AuditLedger {
     this.every = options.checkpointEvery ?? 256;
     this.intervalMs = options.checkpointIntervalMs ?? 1000;
     this.readonly = options.readonly === true;
-    this.syncWal = options.fsync ?? fsync;
-    this.dbPath = options.path;
     try {
       this.db = new Database(options.path, { readonly: this.readonly, fileMustExist: this.readonly });
     } catch (cause) {
@@ -235,9 +199,8 @@ export class AuditLedger {
     try {
       if (!this.readonly) {
         this.db.pragma('journal_mode = WAL');
-        // NORMAL: a commit does not sync; the ledger fsyncs the WAL itself, off the event loop, before any
-        // append resolves (see the class comment), so an acknowledged append survives power loss.
-        this.db.pragma('synchronous = NORMAL');
+        // FULL: in WAL mode the WAL is fsynced at every commit, so an acknowledged append survives power loss.
+        this.db.pragma('synchronous = FULL');
         this.db.exec(LEDGER_SCHEMA_SQL);
         if (options.maxDatabaseBytes !== undefined) {
           const pageSize = Number(this.db.pragma('page_size', { simple: true }));
@@ -247,9 +210,6 @@ export class AuditLedger {
       }
       this.stmts = this.prepareStatements();
       this.load();
-      // What the file holds at open is made durable now (a crashed process may have left unsynced commits).
-      if (!this.readonly) this.syncNow();
-      this.durable = this.readonly ? Number.MAX_SAFE_INTEGER : this.tree.size;
     } catch (cause) {
       this.db.close();
       if (cause instanceof TypeError || cause instanceof MosaicError) throw cause;
@@ -263,13 +223,8 @@ export class AuditLedger {
   }
 
   /** Counters for metrics: durable transactions (fsyncs) and entries they carried since open. */
-  stats(): {
-    readonly commits: number;
-    readonly syncs: number;
-    readonly appends: number;
-    readonly pending: number;
-  } {
-    return { commits: this.commits, syncs: this.syncs, appends: this.appended, pending: this.queue.length };
+  stats(): { readonly commits: number; readonly appends: number; readonly pending: number } {
+    return { commits: this.commits, appends: this.appended, pending: this.queue.length };
   }
 
   /** The problem found at open (stored leaves do not reproduce the last checkpoint), or null. */
@@ -288,7 +243,6 @@ export class AuditLedger {
         new MosaicError('MOSAIC_ERR_AUDIT_UNAVAILABLE', { detail: this.closed ? 'closed' : 'read-only' }),
       );
     }
-    if (this.failure !== null) return Promise.reject(this.failure);
     let entry: PreparedEntry;
     try {
       entry = prepareEntry(event, body);
@@ -335,91 +289,14 @@ export class AuditLedger {
     this.appended += batch.length;
     const signed = checkpoint as SignedCheckpoint | null;
     if (signed !== null) this.last = signed;
-    this.awaiting.push({ batch, base, size: this.tree.size, signed });
-    this.startSync();
-  }
-
-  /** Start one fsync covering every batch committed so far, unless one is running (it restarts when done). */
-  private startSync(): void {
-    if (this.syncing !== null || this.awaiting.length === 0 || this.closed) return;
-    const covered = this.awaiting;
-    this.awaiting = [];
-    this.syncing = covered;
-    let fd: number | undefined;
-    try {
-      fd = this.wal();
-    } catch (err) {
-      this.syncDone(covered, err as NodeJS.ErrnoException);
-      return;
+    for (let i = 0; i < batch.length; i++) {
+      const p = batch[i]!;
+      p.resolve({
+        leafIndex: base + i,
+        leafHash: asBuffer(p.entry.leafHash).toString('hex'),
+        ...(signed === null ? {} : { checkpoint: signed.note }),
+      });
     }
-    if (fd === undefined) {
-      this.syncDone(covered, null);
-      return;
-    }
-    this.syncWal(fd, (err) => this.syncDone(covered, err));
-  }
-
-  private syncDone(covered: Committed[], err: NodeJS.ErrnoException | null): void {
-    if (this.syncing !== covered) return; // close() already settled these
-    this.syncing = null;
-    if (err !== null) {
-      this.fail(err, covered);
-      return;
-    }
-    this.syncs++;
-    this.settle(covered);
-    this.startSync();
-  }
-
-  /** Resolve the appends of batches now durable. */
-  private settle(covered: readonly Committed[]): void {
-    for (const c of covered) {
-      this.durable = Math.max(this.durable, c.size);
-      for (let i = 0; i < c.batch.length; i++) {
-        const p = c.batch[i]!;
-        p.resolve({
-          leafIndex: c.base + i,
-          leafHash: asBuffer(p.entry.leafHash).toString('hex'),
-          ...(c.signed === null ? {} : { checkpoint: c.signed.note }),
-        });
-      }
-    }
-  }
-
-  private fail(err: NodeJS.ErrnoException, covered: readonly Committed[]): void {
-    this.failure = new MosaicError('MOSAIC_ERR_AUDIT_UNAVAILABLE', {
-      detail: `fsync of the ledger failed: ${err.code ?? err.message}`,
-      cause: err,
-    });
-    const all = [...covered, ...this.awaiting];
-    this.awaiting = [];
-    for (const c of all) for (const p of c.batch) p.reject(this.failure);
-  }
-
-  /** The WAL file's descriptor, opened on first use (undefined while there is no WAL file yet). */
-  private wal(): number | undefined {
-    if (this.walFd !== undefined) return this.walFd;
-    try {
-      this.walFd = openSync(`${this.dbPath}-wal`, 'r');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-      throw err;
-    }
-    // The WAL's directory entry must be durable too, once.
-    const dir = openSync(dirname(this.dbPath), 'r');
-    try {
-      fsyncSync(dir);
-    } finally {
-      closeSync(dir);
-    }
-    return this.walFd;
-  }
-
-  /** fsync the WAL now, on this thread (start-up, explicit checkpoints, close): everything committed is durable after. */
-  private syncNow(): void {
-    const fd = this.wal();
-    if (fd !== undefined) fsyncSync(fd);
-    this.durable = Math.max(this.durable, this.tree.size);
   }
 
   /**
@@ -428,15 +305,10 @@ export class AuditLedger {
    */
   checkpointNow(): SignedCheckpoint {
     this.assertWritable();
+    if (this.last !== null && this.last.size === this.tree.size) return this.latestCheckpoint()!;
     try {
-      if (this.last !== null && this.last.size === this.tree.size) {
-        if (this.durable < this.tree.size) this.syncNow();
-        return this.latestCheckpoint()!;
-      }
       const signed = this.db.transaction(() => this.signCheckpointInTx(this.tree.size))();
       this.last = signed;
-      // Published by the caller at once (a stop, a witness round): durable before it is returned.
-      this.syncNow();
       return signed;
     } catch (cause) {
       if (cause instanceof MosaicError) throw cause;
@@ -452,22 +324,19 @@ export class AuditLedger {
 
   /** The latest signed checkpoint with its cosignatures, or null before the first. */
   latestCheckpoint(): SignedCheckpoint | null {
-    const row = this.stmts.latestDurableCheckpoint.get(this.durable) as CheckpointRow | undefined;
+    const row = this.stmts.latestCheckpoint.get() as CheckpointRow | undefined;
     return row === undefined ? null : this.withCosignatures(row);
   }
 
   /** The checkpoint signed at exactly `size`, with its cosignatures. */
   checkpointAt(size: number): SignedCheckpoint | null {
-    if (size > this.durable) return null;
     const row = this.stmts.checkpointAt.get(size) as CheckpointRow | undefined;
     return row === undefined ? null : this.withCosignatures(row);
   }
 
   /** Every signed checkpoint, oldest first, with cosignatures. */
   checkpoints(): SignedCheckpoint[] {
-    return (this.stmts.allCheckpoints.all() as CheckpointRow[])
-      .filter((r) => r.size <= this.durable)
-      .map((r) => this.withCosignatures(r));
+    return (this.stmts.allCheckpoints.all() as CheckpointRow[]).map((r) => this.withCosignatures(r));
   }
 
   /** The receipt a response carries: leaf index and hash, and the latest checkpoint note. */
@@ -496,7 +365,7 @@ export class AuditLedger {
   }
 
   /** Consistency proof (RFC 9162 §2.1.4.1) between two sizes ≤ the committed size, base64 hashes. */
-  consistencyProof(first: number, second: number = this.latestCheckpoint()?.size ?? 0): string[] {
+  consistencyProof(first: number, second: number = this.last?.size ?? 0): string[] {
     if (
       !Number.isSafeInteger(first) ||
       !Number.isSafeInteger(second) ||
@@ -729,24 +598,9 @@ export class AuditLedger {
   /** Write what is queued, then close the database. Further appends reject with UNAVAILABLE. */
   close(): void {
     if (this.closed) return;
-    if (!this.readonly) {
-      this.flush();
-      // Settle what is committed but not yet synced: sync here rather than wait for the pool.
-      const pending = [...(this.syncing ?? []), ...this.awaiting];
-      this.syncing = null;
-      this.awaiting = [];
-      if (pending.length > 0 && this.failure === null) {
-        try {
-          this.syncNow();
-          this.settle(pending);
-        } catch (err) {
-          this.fail(err as NodeJS.ErrnoException, pending);
-        }
-      }
-    }
+    if (!this.readonly) this.flush();
     this.closed = true;
     this.db.close();
-    if (this.walFd !== undefined) closeSync(this.walFd);
   }
 
   // ------------------------------------------------------------------------------------------------------
@@ -766,9 +620,6 @@ export class AuditLedger {
         ? null
         : db.prepare('INSERT INTO checkpoints (size, root, note, created_at) VALUES (?, ?, ?, ?)'),
       latestCheckpoint: db.prepare('SELECT * FROM checkpoints ORDER BY size DESC LIMIT 1'),
-      latestDurableCheckpoint: db.prepare(
-        'SELECT * FROM checkpoints WHERE size <= ? ORDER BY size DESC LIMIT 1',
-      ),
       checkpointAt: db.prepare('SELECT * FROM checkpoints WHERE size = ?'),
       allCheckpoints: db.prepare('SELECT * FROM checkpoints ORDER BY size'),
       cosignaturesOf: db.prepare('SELECT line FROM cosignatures WHERE size = ? ORDER BY witness, key_id'),

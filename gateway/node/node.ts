@@ -315,9 +315,9 @@ export class MosaicNode {
     );
     r.register(
       new Gauge(
-        'mosaic_audit_ledger_syncs',
-        'WAL fsyncs of the audit ledger since start; entries divided by this is how many each made durable.',
-        () => [{ value: this.ledger.stats().syncs }],
+        'mosaic_audit_ledger_commits',
+        'Durable ledger transactions (one fsync each) since start; entries divided by this is the group-commit batch.',
+        () => [{ value: this.ledger.stats().commits }],
       ),
     );
     r.register(
