@@ -30,3 +30,26 @@ export interface DisclosureAuditPort {
 }
 
 export const noDisclosureAudit: DisclosureAuditPort = { record: async () => {} };
+
+/** The columns both sides keep for a disclosure request, as their stores name them. */
+export interface DisclosureRow {
+  readonly id: string;
+  readonly peer: string;
+  readonly ref: string;
+  readonly request_jti: string;
+  readonly case_ref: string;
+  readonly purpose: string;
+}
+
+/** What every ledger event of a request says about it, on either side. */
+export function aboutRequest(row: DisclosureRow, side: DisclosureEvent['side']) {
+  return {
+    side,
+    peer: row.peer,
+    disclosureId: row.id,
+    hitRef: row.ref,
+    requestJti: row.request_jti,
+    caseRef: row.case_ref,
+    purpose: row.purpose,
+  };
+}

@@ -25,7 +25,7 @@ import { type Envelope, type EnvelopeDeps, envelopeSteps } from '../peer/query-p
 import type { PeerReply, PeerRoute } from '../peer/server.js';
 import type { HitRefStore } from '../responder/hit-refs.js';
 import type { QuotaStore } from '../responder/quota-store.js';
-import type { DisclosureAuditPort } from './audit-port.js';
+import { aboutRequest, type DisclosureAuditPort } from './audit-port.js';
 
 const validateClaims = compileSchema<DisclosureClaims>(disclosureClaimsSchema);
 
@@ -213,13 +213,7 @@ export class DisclosureDesk {
     // Audit first: the request and the policy's decision are recorded before the answer leaves.
     await this.#d.audit.record({
       step: 'requested',
-      side: 'owner',
-      peer: row.peer,
-      disclosureId: row.id,
-      hitRef: row.ref,
-      requestJti: row.request_jti,
-      caseRef: row.case_ref,
-      purpose: row.purpose,
+      ...aboutRequest(row, 'owner'),
       officer: row.requester,
       status: row.status === 'queued' ? 'pending' : row.status,
       reasonCode: row.reason_code,
@@ -268,13 +262,7 @@ export class DisclosureDesk {
     if (reply.record && row.delivered_at === null) {
       await this.#d.audit.record({
         step: 'delivered',
-        side: 'owner',
-        peer: row.peer,
-        disclosureId: row.id,
-        hitRef: row.ref,
-        requestJti: row.request_jti,
-        caseRef: row.case_ref,
-        purpose: row.purpose,
+        ...aboutRequest(row, 'owner'),
         officer: row.decided_by ?? 'policy',
         status: 'approved',
         replyDigest: sha256Digest(token),
@@ -306,13 +294,7 @@ export class DisclosureDesk {
       const reasonCode = approve ? 'APPROVED_BY_OFFICER' : 'REFUSED_BY_OFFICER';
       await this.#d.audit.record({
         step: 'decided',
-        side: 'owner',
-        peer: row.peer,
-        disclosureId: row.id,
-        hitRef: row.ref,
-        requestJti: row.request_jti,
-        caseRef: row.case_ref,
-        purpose: row.purpose,
+        ...aboutRequest(row, 'owner'),
         officer,
         status,
         reasonCode,

@@ -15,7 +15,7 @@ import type { PeerClient } from '../peer/client.js';
 import { PeerRefusedError } from '../peer/client.js';
 import type { CaseStore } from '../search/cases.js';
 import type { User } from '../users/store.js';
-import type { DisclosureAuditPort } from './audit-port.js';
+import { aboutRequest, type DisclosureAuditPort } from './audit-port.js';
 
 const validateRequest = compileSchema<DisclosureRequest>(disclosureRequestSchema);
 const validateReply = compileSchema<DisclosureReply>(disclosureReplySchema);
@@ -174,7 +174,7 @@ export class DisclosureRequests {
   async #recordReply(row: OutRow, reply: DisclosureReply, officer: string, step: 'requested' | 'delivered') {
     await this.#d.audit.record({
       step,
-      ...about(row),
+      ...aboutRequest(row, 'requester'),
       officer,
       status: reply.status === 'queued' ? 'pending' : reply.status,
       reasonCode: reply.reasonCode,
@@ -265,7 +265,7 @@ export class DisclosureRequests {
       try {
         await this.#d.audit.record({
           step: 'expired',
-          ...about(row),
+          ...aboutRequest(row, 'requester'),
           officer: 'system',
           status: 'approved',
           replyDigest: digest,
@@ -348,18 +348,5 @@ function expiredView(row: OutRow) {
     expiredAt: new Date(row.updated_at).toISOString(),
     /** SHA-256 of the owner's signed reply that carried the record (the ledger's `disclosure-expired` names it). */
     replyDigest: row.reply_digest ?? null,
-  };
-}
-
-/** What every ledger event of a request says about it, on the requester's side. */
-function about(row: OutRow) {
-  return {
-    side: 'requester' as const,
-    peer: row.peer,
-    disclosureId: row.id,
-    hitRef: row.ref,
-    requestJti: row.request_jti,
-    caseRef: row.case_ref,
-    purpose: row.purpose,
   };
 }
