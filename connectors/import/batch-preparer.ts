@@ -29,19 +29,31 @@ export class BatchPreparer {
     this.#options = options;
     const script = workers > 0 ? workerScript('./import-worker.js', import.meta.url) : undefined;
     if (script === undefined) return;
-    for (let i = 0; i < workers; i++) {
-      const { port1, port2 } = new MessageChannel();
-      const done = new Int32Array(new SharedArrayBuffer(4));
-      const worker = new Worker(script, {
-        workerData: { port: port2, done, dataset, options },
-        // A small young generation: the runs are short-lived garbage, and each worker's heap adds to the
-        // import's peak memory (bench/match-latency bounds it at 400 MB for a million records).
-        resourceLimits: { maxYoungGenerationSizeMb: 8 },
-        transferList: [port2],
-      });
-      // A worker must never keep a finished import's process alive.
-      worker.unref();
-      this.#threads.push({ worker, port: port1, done, taken: 0 });
+    try {
+      for (let i = 0; i < workers; i++) {
+        const { port1, port2 } = new MessageChannel();
+        const done = new Int32Array(new SharedArrayBuffer(4));
+        const worker = new Worker(script, {
+          workerData: { port: port2, done, dataset, options },
+          // A small young generation: the runs are short-lived garbage, and each worker's heap adds to the
+          // import's peak memory (bench/match-latency bounds it at 400 MB for a million records).
+          resourceLimits: { maxYoungGenerationSizeMb: 8 },
+          transferList: [port2],
+        });
+        // A worker must never keep a finished import's process alive.
+        worker.unref();
+        const thread: Thread = { worker, port: port1, done, taken: 0, failure: undefined };
+        // Delivered once the importing thread returns to the event loop (it cannot while it waits): kept for
+        // the error it reports, and so that a dead worker never becomes an uncaught exception.
+        worker.on('error', (err) => {
+          thread.failure = err.message;
+        });
+        this.#threads.push(thread);
+      }
+    } catch {
+      // No threads (resource limits, a sandbox): the calling thread prepares every run.
+      this.close();
+      this.#threads.length = 0;
     }
   }
 
@@ -87,7 +99,9 @@ export class BatchPreparer {
     for (let seen = Atomics.load(thread.done, 0); seen < want; seen = Atomics.load(thread.done, 0)) {
       const left = deadline - Date.now();
       if (left <= 0)
-        throw new MosaicError('MOSAIC_ERR_INTERNAL', { detail: 'the import worker did not answer' });
+        throw new MosaicError('MOSAIC_ERR_INTERNAL', {
+          detail: `the import worker did not answer${thread.failure ? ` (${thread.failure})` : ''}`,
+        });
       Atomics.wait(thread.done, 0, seen, left);
     }
     const m = receiveMessageOnPort(thread.port)?.message as
@@ -114,6 +128,7 @@ interface Thread {
   /** Runs this worker has answered (it bumps the counter after each answer). */
   readonly done: Int32Array;
   taken: number;
+  failure: string | undefined;
 }
 
 /** More workers than this only queue for the writer. */

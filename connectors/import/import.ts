@@ -154,7 +154,10 @@ export function importFile(
       };
       const fail = (line: number, message: string) => {
         report.skipped++;
-        if (report.errors.length < maxErrors) report.errors.push({ line, message });
+        // A duplicate id is found when its run is written, up to a few runs after later rows were checked:
+        // keep that many more, so that after sorting the first maxErrors by line are the ones reported.
+        if (report.errors.length < maxErrors + RUN * (2 * preparer.threads + 2))
+          report.errors.push({ line, message });
       };
       const handle = (line: number, row: Record<string, string>) => {
         report.rows++;
@@ -277,6 +280,7 @@ export function importFile(
       while (preparer.pending > 0) writeRun();
       // Rows refused while being written (a duplicate id) were found after later rows' checks.
       report.errors.sort((a, b) => a.line - b.line);
+      report.errors.length = Math.min(report.errors.length, maxErrors);
       if (report.skipped > 0 && options.skipInvalid !== true) {
         const issues: Issue[] = report.errors.map((e) => ({
           path: '',

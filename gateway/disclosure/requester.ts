@@ -68,6 +68,7 @@ export interface DeliveredRecord {
 export class DisclosureRequests {
   readonly #d: DisclosureRequestsDeps;
   readonly #delivered: Database.Statement<[string]>;
+  #sweeping = false;
 
   constructor(deps: DisclosureRequestsDeps) {
     this.#d = deps;
@@ -81,7 +82,19 @@ export class DisclosureRequests {
     const columns = new Set(
       (deps.db.prepare('PRAGMA table_info(disclosures_out)').all() as { name: string }[]).map((c) => c.name),
     );
-    if (!columns.has('expires_at')) deps.db.exec('ALTER TABLE disclosures_out ADD COLUMN expires_at INTEGER');
+    if (!columns.has('expires_at')) {
+      deps.db.exec('ALTER TABLE disclosures_out ADD COLUMN expires_at INTEGER');
+      // Records released before retention was kept get their expiry now, from when they were stored.
+      const approved = deps.db
+        .prepare("SELECT id, reply, updated_at FROM disclosures_out WHERE status = 'approved'")
+        .all() as { id: string; reply: string; updated_at: number }[];
+      const set = deps.db.prepare('UPDATE disclosures_out SET expires_at = ? WHERE id = ?');
+      for (const r of approved) {
+        const reply = decodeCompact(r.reply, 'mosaic-record+jws').payload as unknown as DisclosureReply;
+        const at = expiry(reply, r.updated_at);
+        if (at !== null) set.run(at, r.id);
+      }
+    }
     if (!columns.has('reply_digest'))
       deps.db.exec('ALTER TABLE disclosures_out ADD COLUMN reply_digest TEXT');
     this.#delivered = deps.db.prepare(
@@ -254,6 +267,17 @@ export class DisclosureRequests {
    * node runs this at start and every hour. Returns how many records it deleted.
    */
   async purgeExpired(now: number = this.#d.clock()): Promise<number> {
+    // One sweep at a time: two would each record the same deletion.
+    if (this.#sweeping) return 0;
+    this.#sweeping = true;
+    try {
+      return await this.#purge(now);
+    } finally {
+      this.#sweeping = false;
+    }
+  }
+
+  async #purge(now: number): Promise<number> {
     const due = this.#d.db
       .prepare(
         "SELECT * FROM disclosures_out WHERE status = 'approved' AND expires_at IS NOT NULL AND expires_at <= ?",
@@ -281,6 +305,8 @@ export class DisclosureRequests {
         .run(digest, now, row.id);
       deleted += r.changes;
     }
+    // The deleted bytes must not linger in the WAL or in free pages (node.db runs with secure_delete).
+    if (deleted > 0) this.#d.db.pragma('wal_checkpoint(TRUNCATE)');
     return deleted;
   }
 

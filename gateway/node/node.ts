@@ -125,6 +125,9 @@ export class MosaicNode {
     this.db = new Database(join(config.dataDir, 'node.db'));
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
+    // Deleted rows (released records past their retention, expired hit references) are overwritten, not
+    // left readable in free pages.
+    this.db.pragma('secure_delete = ON');
 
     // The audit ledger: its own SQLite file, synchronous=FULL with group commit (audit/store).
     this.ledger = openLedger({
@@ -209,6 +212,7 @@ export class MosaicNode {
               ...(config.data.cacheRecords === undefined ? {} : { cacheRecords: config.data.cacheRecords }),
             },
             config.data.matchWorkers,
+            (detail) => this.logger.error('match thread failed', { detail }),
           )
         : undefined;
     const matcher =
@@ -364,10 +368,16 @@ export class MosaicNode {
   /** Load configuration-derived state and bind both listeners. */
   static async start(config: NodeConfig, deps: NodeDeps = {}): Promise<MosaicNode> {
     const node = new MosaicNode(config, deps);
-    await node.searches.recover(); // searches a killed or crashed run left `running` (before the API listens)
-    await node.reloadTrustList().catch(() => undefined);
-    await node.reloadPolicies();
-    await node.#listen();
+    try {
+      await node.searches.recover(); // searches a killed or crashed run left `running` (before the API listens)
+      await node.reloadTrustList().catch(() => undefined);
+      await node.reloadPolicies();
+      await node.#listen();
+    } catch (err) {
+      // A node that cannot start releases what it opened (match threads, files), so the process can exit.
+      await node.stop(0).catch(() => undefined);
+      throw err;
+    }
     node.#refreshTimer = setInterval(() => {
       // A changed trust list re-checks the policies itself; otherwise pick up an edited bundle.
       node
@@ -393,15 +403,20 @@ export class MosaicNode {
     // Released records are deleted when their retention runs out: now (a node that was down catches up) and
     // every hour.
     // Hit references past protocol.hitRefDays are deleted by the same sweep.
-    const purge = () =>
+    const purge = () => {
+      try {
+        const refs = node.hitRefs.purgeExpired(node.#clock());
+        if (refs > 0) node.logger.info('expired hit references deleted', { count: refs });
+      } catch (err) {
+        node.logger.error('hit reference sweep failed', { error: String(err) });
+      }
       node.disclosureRequests
         .purgeExpired()
         .then((n) => {
           if (n > 0) node.logger.info('released records deleted at the end of their retention', { count: n });
-          const refs = node.hitRefs.purgeExpired(node.#clock());
-          if (refs > 0) node.logger.info('expired hit references deleted', { count: refs });
         })
         .catch((err: unknown) => node.logger.error('retention sweep failed', { error: String(err) }));
+    };
     void purge();
     node.#retentionTimer = setInterval(purge, RETENTION_SWEEP_MS);
     node.#retentionTimer.unref();

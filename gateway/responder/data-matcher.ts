@@ -26,7 +26,7 @@ export function dataMatcher(connector: Connector, refs: HitRefStore, pool?: Matc
         // The record filter runs inside the matcher, before the hit cap: a withheld record neither shows nor
         // takes the place of one that may be released.
         // On a match thread when the node has them (MatchPool), else here: the same search either way.
-        const passing = pool
+        const passing = pool?.usable
           ? await pool.match({
               subject: q.claims.subject,
               dataset: d.dataset,

@@ -35,7 +35,9 @@ interface Slot {
  * Worker threads running the match step (candidate retrieval and scoring, about half of a peer query's CPU)
  * beside the event loop, which keeps TLS, signatures, policy and the ledger. Each worker holds its own
  * read-only connection and candidate cache; a request goes to the least busy one. A worker that dies fails
- * its requests with MOSAIC_ERR_CONNECTOR_UNAVAILABLE and is replaced.
+ * its requests with MOSAIC_ERR_CONNECTOR_UNAVAILABLE and is replaced, unless workers keep dying (three
+ * failures within a minute: a file it cannot open, a broken install): the pool then stops (`usable` false)
+ * and the caller matches on its own thread. Workers are unref'd: they never keep a process alive.
  */
 export class MatchPool {
   readonly #slots: Slot[] = [];
@@ -47,10 +49,19 @@ export class MatchPool {
   readonly #data: { path: string; cacheRecords?: number };
   #next = 1;
   #closed = false;
+  /** When workers failed recently (ms), for the give-up rule. */
+  #failures: number[] = [];
+  readonly #onFailure: (detail: string) => void;
 
-  private constructor(script: URL, data: { path: string; cacheRecords?: number }, workers: number) {
+  private constructor(
+    script: URL,
+    data: { path: string; cacheRecords?: number },
+    workers: number,
+    onFailure: (detail: string) => void,
+  ) {
     this.#script = script;
     this.#data = data;
+    this.#onFailure = onFailure;
     for (let i = 0; i < workers; i++) this.#slots.push(this.#spawn());
   }
 
@@ -58,14 +69,20 @@ export class MatchPool {
   static open(
     data: { path: string; cacheRecords?: number },
     workers: number = defaultMatchWorkers(),
+    onFailure: (detail: string) => void = () => {},
   ): MatchPool | undefined {
     if (workers <= 0) return undefined;
     const script = workerScript('./match-worker.js', import.meta.url);
-    return script === undefined ? undefined : new MatchPool(script, data, workers);
+    return script === undefined ? undefined : new MatchPool(script, data, workers, onFailure);
   }
 
   get size(): number {
     return this.#slots.length;
+  }
+
+  /** False once closed or given up on: the caller matches on its own thread instead. */
+  get usable(): boolean {
+    return !this.#closed;
   }
 
   match(req: Omit<MatchRequest, 'id'>): Promise<MatchHit[]> {
@@ -83,11 +100,22 @@ export class MatchPool {
 
   async close(): Promise<void> {
     this.#closed = true;
+    this.#rejectAll('closed');
     await Promise.all(this.#slots.map((s) => s.worker.terminate()));
+  }
+
+  #rejectAll(detail: string, only?: Slot): void {
+    for (const [id, p] of this.#pending) {
+      if (only !== undefined && p.slot !== only) continue;
+      this.#pending.delete(id);
+      p.slot.busy--;
+      p.reject(new MosaicError('MOSAIC_ERR_CONNECTOR_UNAVAILABLE', { detail }));
+    }
   }
 
   #spawn(): Slot {
     const worker = new Worker(this.#script, { workerData: this.#data });
+    worker.unref();
     const slot: Slot = { worker, busy: 0 };
     worker.on('message', (m: MatchReply) => {
       const p = this.#pending.get(m.id);
@@ -103,14 +131,22 @@ export class MatchPool {
           }),
         );
     });
+    let failed = false;
     const fail = (detail: string) => {
-      for (const [id, p] of this.#pending) {
-        if (p.slot !== slot) continue;
-        this.#pending.delete(id);
-        p.reject(new MosaicError('MOSAIC_ERR_CONNECTOR_UNAVAILABLE', { detail }));
+      if (failed || this.#closed) return;
+      failed = true;
+      this.#rejectAll(detail, slot);
+      this.#onFailure(detail);
+      const now = Date.now();
+      this.#failures = [...this.#failures.filter((t) => now - t < 60_000), now];
+      if (this.#failures.length >= 3) {
+        // Workers keep dying: stop using them rather than respawning in a loop.
+        this.#onFailure('giving up on match threads; matching on the event loop');
+        void this.close();
+        return;
       }
       const i = this.#slots.indexOf(slot);
-      if (i >= 0 && !this.#closed) this.#slots[i] = this.#spawn();
+      if (i >= 0) this.#slots[i] = this.#spawn();
     };
     worker.on('error', (e) => fail(`match worker failed: ${e.message}`));
     worker.on('exit', (code) => {

@@ -42,7 +42,9 @@ export function blockingKeys(f: Features, role: KeyRole = 'record'): string[] {
       keys.add(`gy:${g0Code}:${y}`);
       // A year typed one off is a common slip; the neighbouring years keep the given-name block. Stored
       // records carry them, so a query needs only its own year: a common given name's block per year is
-      // the biggest there is, and three of them would treble the candidates for no extra recall.
+      // the biggest there is, and looking up three of them trebled the candidates. The price: a pair whose
+      // years differ by two and whose surnames share no key (a changed surname) is no longer blocked by
+      // `gy` (it still is through `in`, `d` or `gf` when the date or both names survive).
       if (role === 'record') {
         keys.add(`gy:${g0Code}:${Number(y) - 1}`);
         keys.add(`gy:${g0Code}:${Number(y) + 1}`);

@@ -146,4 +146,42 @@ describe('MatchPool', () => {
       }),
     ).rejects.toMatchObject({ code: 'MOSAIC_ERR_CONNECTOR_UNAVAILABLE' });
   });
+
+  it('rejects a request in flight when closed, instead of leaving it pending', async () => {
+    const p = MatchPool.open({ path }, 1)!;
+    const inFlight = p.match({
+      subject: SUBJECTS[0]!,
+      dataset: 'persons',
+      maxHits: 1,
+      minScore: 0,
+      recordFilter: NONE,
+      now: 0,
+    });
+    const refused = expect(inFlight).rejects.toMatchObject({
+      code: 'MOSAIC_ERR_CONNECTOR_UNAVAILABLE',
+      detail: 'closed',
+    });
+    await p.close();
+    await refused;
+  });
+
+  it('gives up on workers that keep failing, and says so, rather than respawning them for ever', async () => {
+    const failures: string[] = [];
+    const p = MatchPool.open({ path: join(dir, 'no-such-dir', 'records.db') }, 1, (d) => failures.push(d))!;
+    const first = p.match({
+      subject: SUBJECTS[0]!,
+      dataset: 'persons',
+      maxHits: 1,
+      minScore: 0,
+      recordFilter: NONE,
+      now: 0,
+    });
+    await expect(first).rejects.toMatchObject({ code: 'MOSAIC_ERR_CONNECTOR_UNAVAILABLE' });
+    const deadline = Date.now() + 10_000;
+    while (p.usable && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    expect(p.usable).toBe(false);
+    expect(failures.length).toBeGreaterThanOrEqual(3);
+    expect(failures.at(-1)).toMatch(/giving up/);
+    await p.close();
+  });
 });
