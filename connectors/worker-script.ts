@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -22,4 +23,9 @@ export function workerScript(name: string, from: string): URL | undefined {
   }
   const built = join(dir, 'dist', ...rel, name);
   return existsSync(built) ? pathToFileURL(built) : undefined;
+}
+
+/** Worker threads to start by default: one per core beyond the calling thread's, at most `max`. */
+export function spareCores(max = 4): number {
+  return Math.max(0, Math.min(max, availableParallelism() - 1));
 }

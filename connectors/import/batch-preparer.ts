@@ -1,10 +1,9 @@
-import { availableParallelism } from 'node:os';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { MosaicError } from '../../contracts/errors/mosaic-error.js';
 import type { EntityRecord } from '../../contracts/schemas/entity.js';
 import type { PrepareOptions } from '../../matching/index.js';
 import { type PreparedBatch, prepareBatch } from '../sqlite/prepare.js';
-import { workerScript } from '../worker-script.js';
+import { spareCores, workerScript } from '../worker-script.js';
 
 /** How long the importing thread waits for one run before it calls the worker stuck. */
 const WAIT_MS = 60_000;
@@ -14,14 +13,15 @@ const WAIT_MS = 60_000;
  * that normalising, blocking-key hashing and JSON encoding (about a third of an import's CPU) overlap with
  * the inserts; in the calling thread otherwise. The import stays synchronous (one SQLite transaction, which
  * better-sqlite3 cannot hold across an await): the caller blocks in Atomics.wait for a run it needs and
- * reads the answer with receiveMessageOnPort.
+ * reads the answer with receiveMessageOnPort. Each run carries the caller's `tag` (what it needs to report
+ * on the run's rows), handed back with the prepared run.
  */
-export class BatchPreparer {
+export class BatchPreparer<T> {
   readonly #dataset: string;
   readonly #options: PrepareOptions;
   readonly #threads: Thread[] = [];
   /** Runs sent and not yet taken, oldest first, with the thread preparing each (none: prepared when taken). */
-  readonly #queue: { records: EntityRecord[]; thread: Thread | undefined }[] = [];
+  readonly #queue: { records: EntityRecord[]; tag: T; thread: Thread | undefined }[] = [];
   #next = 0;
 
   private constructor(dataset: string, options: PrepareOptions, workers: number) {
@@ -61,12 +61,8 @@ export class BatchPreparer {
    * `workers`: threads preparing runs (0: the calling thread does). By default one per core beyond the
    * calling thread's, which writes. Small files are not worth a thread's start-up (about 40 ms each).
    */
-  static open(
-    dataset: string,
-    options: PrepareOptions,
-    workers: number = availableParallelism() - 1,
-  ): BatchPreparer {
-    return new BatchPreparer(dataset, options, Math.max(0, Math.min(MAX_WORKERS, workers)));
+  static open<T>(dataset: string, options: PrepareOptions, workers: number = spareCores()): BatchPreparer<T> {
+    return new BatchPreparer<T>(dataset, options, Math.max(0, Math.min(MAX_WORKERS, workers)));
   }
 
   /** Worker threads preparing runs (0: the calling thread prepares them). */
@@ -79,21 +75,22 @@ export class BatchPreparer {
     return this.#queue.length;
   }
 
-  send(records: EntityRecord[]): void {
+  send(records: EntityRecord[], tag: T): void {
     const thread =
       this.#threads.length === 0 ? undefined : this.#threads[this.#next++ % this.#threads.length]!;
-    this.#queue.push({ records, thread });
+    this.#queue.push({ records, tag, thread });
     if (thread !== undefined) {
       thread.port.postMessage(records);
     }
   }
 
   /** The oldest run sent, prepared: waits for its worker if that is not done yet. */
-  take(): { records: EntityRecord[]; batch: PreparedBatch } {
+  take(): { records: EntityRecord[]; tag: T; batch: PreparedBatch } {
     const item = this.#queue.shift();
     if (item === undefined) throw new Error('BatchPreparer.take: nothing sent');
-    const { records, thread } = item;
-    if (thread === undefined) return { records, batch: prepareBatch(this.#dataset, records, this.#options) };
+    const { records, tag, thread } = item;
+    if (thread === undefined)
+      return { records, tag, batch: prepareBatch(this.#dataset, records, this.#options) };
     const want = ++thread.taken;
     const deadline = Date.now() + WAIT_MS;
     for (let seen = Atomics.load(thread.done, 0); seen < want; seen = Atomics.load(thread.done, 0)) {
@@ -111,7 +108,7 @@ export class BatchPreparer {
     if (m === undefined)
       throw new MosaicError('MOSAIC_ERR_INTERNAL', { detail: 'the import worker lost a run' });
     if (m.error !== undefined) throw new MosaicError('MOSAIC_ERR_INTERNAL', { detail: m.error });
-    return { records, batch: m.batch };
+    return { records, tag, batch: m.batch };
   }
 
   close(): void {

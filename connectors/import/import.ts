@@ -18,8 +18,8 @@ export interface ImportOptions {
   format?: 'csv' | 'jsonl';
   /**
    * Worker threads preparing rows (normalising, keying, encoding) beside the importing one, which writes:
-   * default one per core beyond the importing thread's for files of 4 MiB and more, else 0 (the importing thread prepares them too). The
-   * stored result is the same either way.
+   * by default one per core beyond the importing thread's for files of 4 MiB and more, else 0 (the
+   * importing thread prepares them too). The stored result is the same either way.
    */
   workers?: number;
   /** Stop collecting row errors after this many (the import fails or skips all the same). */
@@ -55,6 +55,13 @@ export interface ImportReport {
 }
 
 const CHUNK = 1 << 20;
+/** A source row in a run: its line, how many records it became (itself and its linked entities), its id. */
+interface RunRow {
+  line: number;
+  size: number;
+  id: string;
+}
+
 /** Rows per run handed to the preparer. */
 const RUN = 1000;
 /** Files smaller than this are prepared in the importing thread (a worker's start-up is not worth it). */
@@ -115,7 +122,7 @@ export function importFile(
       const writer = db.writer(dataset, settings);
       // Rows go to the writer in runs, prepared (normalised, keyed, encoded) ahead by the preparer, on
       // a worker thread for big files while this thread inserts the run before.
-      const preparer = BatchPreparer.open(
+      const preparer = BatchPreparer.open<RunRow[]>(
         dataset,
         settings,
         options.workers ?? (totalBytes >= THREAD_MIN_BYTES ? undefined : 0),
@@ -123,11 +130,9 @@ export function importFile(
       closePreparer = () => preparer.close();
       report.workers = preparer.threads;
       let run: EntityRecord[] = [];
-      let runRows: { line: number; size: number; id: string }[] = [];
-      const sent: { line: number; size: number; id: string }[][] = [];
+      let runRows: RunRow[] = [];
       const writeRun = () => {
-        const { records, batch } = preparer.take();
-        const rows = sent.shift()!;
+        const { records, tag: rows, batch } = preparer.take();
         const outcomes = writer.upsertBatch(
           records,
           batch,
@@ -145,8 +150,7 @@ export function importFile(
       };
       const sendRun = () => {
         if (runRows.length === 0) return;
-        preparer.send(run);
-        sent.push(runRows);
+        preparer.send(run, runRows);
         run = [];
         runRows = [];
         // Runs in flight: the workers prepare the newer ones while this thread writes the oldest.

@@ -7,12 +7,11 @@ import {
   DEFAULT_LIMITS,
   type Features,
   IDENTIFIER_KEYS,
-  prepareFeatures,
   retrieve,
   type TermFrequencies,
 } from '../../matching/index.js';
 import { hashKey } from '../hash.js';
-import { hashedKeys, type PreparedBatch, termKeys } from './prepare.js';
+import { hashedKeys, type PreparedBatch, prepareBatch, termKeys } from './prepare.js';
 import type {
   Candidate,
   CandidateQuery,
@@ -448,40 +447,41 @@ export class SqliteConnector implements Connector {
       for (let i = from; i < to; i++) stageKey(keys[i]!, rid);
       return ins.changes === 1 ? 'inserted' : 'updated';
     };
+    const upsertBatch = (
+      records: readonly EntityRecord[],
+      p: PreparedBatch,
+      rows: readonly number[],
+    ): Outcome[] => {
+      for (const [k, n] of p.terms) addTerm(k, n);
+      const uncount = (i: number) => countTerms(JSON.parse(p.features[i]!) as Features, -1);
+      const outcomes: Outcome[] = [];
+      let i = 0;
+      for (const size of rows) {
+        const end = i + size;
+        for (let first = i; i < end; i++) {
+          const conflicted = i > first && outcomes[outcomes.length - 1] === 'conflict';
+          const outcome = conflicted
+            ? 'conflict'
+            : store(
+                records[i]!,
+                p.bodies[i]!,
+                p.features[i]!,
+                p.keys,
+                i === 0 ? 0 : p.ends[i - 1]!,
+                p.ends[i]!,
+              );
+          if (i === first) outcomes.push(outcome);
+          // The batch counted every record's terms; take back those of a record that was not stored.
+          if (outcome === 'unchanged' || outcome === 'conflict') uncount(i);
+        }
+      }
+      return outcomes;
+    };
     return {
       upsert(record: EntityRecord): Outcome {
-        const f = prepareFeatures(record.kind, record.attributes, prepareOpts);
-        const keys = hashedKeys(dataset, f);
-        const outcome = store(record, JSON.stringify(record), JSON.stringify(f), keys, 0, keys.length);
-        if (outcome === 'inserted' || outcome === 'updated') countTerms(f, 1);
-        return outcome;
+        return upsertBatch([record], prepareBatch(dataset, [record], prepareOpts), [1])[0]!;
       },
-      upsertBatch(records: readonly EntityRecord[], p: PreparedBatch, rows: readonly number[]): Outcome[] {
-        for (const [k, n] of p.terms) addTerm(k, n);
-        const uncount = (i: number) => countTerms(JSON.parse(p.features[i]!) as Features, -1);
-        const outcomes: Outcome[] = [];
-        let i = 0;
-        for (const size of rows) {
-          const end = i + size;
-          for (let first = i; i < end; i++) {
-            const conflicted = i > first && outcomes[outcomes.length - 1] === 'conflict';
-            const outcome = conflicted
-              ? 'conflict'
-              : store(
-                  records[i]!,
-                  p.bodies[i]!,
-                  p.features[i]!,
-                  p.keys,
-                  i === 0 ? 0 : p.ends[i - 1]!,
-                  p.ends[i]!,
-                );
-            if (i === first) outcomes.push(outcome);
-            // The batch counted every record's terms; take back those of a record that was not stored.
-            if (outcome === 'unchanged' || outcome === 'conflict') uncount(i);
-          }
-        }
-        return outcomes;
-      },
+      upsertBatch,
       finish: (): void => {
         this.#invalidate();
         flushTerms();

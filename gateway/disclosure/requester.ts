@@ -90,8 +90,7 @@ export class DisclosureRequests {
         .all() as { id: string; reply: string; updated_at: number }[];
       const set = deps.db.prepare('UPDATE disclosures_out SET expires_at = ? WHERE id = ?');
       for (const r of approved) {
-        const reply = decodeCompact(r.reply, 'mosaic-record+jws').payload as unknown as DisclosureReply;
-        const at = expiry(reply, r.updated_at);
+        const at = expiry(replyOf(r.reply), r.updated_at);
         if (at !== null) set.run(at, r.id);
       }
     }
@@ -110,7 +109,7 @@ export class DisclosureRequests {
     const rows = this.#delivered.all(caseRef) as { peer: string; ref: string; reply: string }[];
     const out: DeliveredRecord[] = [];
     for (const r of rows) {
-      const payload = decodeCompact(r.reply, 'mosaic-record+jws').payload as unknown as DisclosureReply;
+      const payload = replyOf(r.reply);
       if (payload.record !== undefined) out.push({ peer: r.peer, ref: r.ref, ...payload.record });
     }
     return out;
@@ -223,7 +222,7 @@ export class DisclosureRequests {
       | undefined;
     if (!row || !this.#d.cases.canRead(row.case_ref, user)) throw new MosaicError('MOSAIC_ERR_API_NOT_FOUND');
     if (row.status === 'expired') return expiredView(row);
-    let reply = JSON.parse(Buffer.from(row.reply.split('.')[1]!, 'base64url').toString()) as DisclosureReply;
+    let reply = replyOf(row.reply);
     if (row.status === 'queued' || (row.status === 'approved' && !reply.record)) {
       const hadRecord = reply.record !== undefined;
       const res = await this.#d.client.get(row.peer, `/fed/v1/disclosures/${row.owner_id}`);
@@ -249,14 +248,7 @@ export class DisclosureRequests {
     const rows = this.#d.db
       .prepare('SELECT * FROM disclosures_out WHERE case_ref = ? ORDER BY created_at')
       .all(caseRef) as OutRow[];
-    return rows.map((r) =>
-      r.status === 'expired'
-        ? expiredView(r)
-        : this.#view(
-            r,
-            JSON.parse(Buffer.from(r.reply.split('.')[1]!, 'base64url').toString()) as DisclosureReply,
-          ),
-    );
+    return rows.map((r) => (r.status === 'expired' ? expiredView(r) : this.#view(r, replyOf(r.reply))));
   }
 
   /**
@@ -375,4 +367,9 @@ function expiredView(row: OutRow) {
     /** SHA-256 of the owner's signed reply that carried the record (the ledger's `disclosure-expired` names it). */
     replyDigest: row.reply_digest ?? null,
   };
+}
+
+/** The payload of an owner's signed reply as stored (verified when it arrived). */
+function replyOf(token: string): DisclosureReply {
+  return decodeCompact(token, 'mosaic-record+jws').payload as unknown as DisclosureReply;
 }

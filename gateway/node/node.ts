@@ -69,13 +69,13 @@ export interface NodeDeps {
   readonly peerRoutes?: readonly PeerRoute[];
 }
 
+/** How often released records past their retention are looked for. */
+const RETENTION_SWEEP_MS = 3_600_000;
+
 /**
  * One running Mosaic node: the mTLS peer listener, the API listener, the trust list in force and the peer
  * client. Construction validates everything it loads; `start` binds the listeners.
  */
-/** How often released records past their retention are looked for. */
-const RETENTION_SWEEP_MS = 3_600_000;
-
 export class MosaicNode {
   #config: NodeConfig;
   /** The configuration file, when the node was started from one: SIGHUP re-reads it. */
@@ -400,9 +400,8 @@ export class MosaicNode {
       }, config.audit.cosignIntervalSeconds * 1000);
       node.#cosignTimer.unref();
     }
-    // Released records are deleted when their retention runs out: now (a node that was down catches up) and
-    // every hour.
-    // Hit references past protocol.hitRefDays are deleted by the same sweep.
+    // Released records past their retention and hit references past protocol.hitRefDays are deleted now (a
+    // node that was down catches up) and every hour.
     const purge = () => {
       try {
         const refs = node.hitRefs.purgeExpired(node.#clock());
@@ -417,7 +416,7 @@ export class MosaicNode {
         })
         .catch((err: unknown) => node.logger.error('retention sweep failed', { error: String(err) }));
     };
-    void purge();
+    purge();
     node.#retentionTimer = setInterval(purge, RETENTION_SWEEP_MS);
     node.#retentionTimer.unref();
     return node;

@@ -1,10 +1,9 @@
 import type { DatasetResult, Hit } from '../../contracts/index.js';
 import type { Connector, MatchHit } from '../../connectors/index.js';
-import { matchQuery } from '../../connectors/index.js';
-import { type Decision, recordPasses, releaseFields } from '../../policies/index.js';
+import { type Decision, releaseFields } from '../../policies/index.js';
 import type { MatchPort, QueryDecision, VerifiedQuery } from '../peer/ports.js';
 import type { HitRefStore } from './hit-refs.js';
-import type { MatchPool } from './match-pool.js';
+import { type DatasetSearch, type MatchPool, searchDataset } from './match-pool.js';
 
 /**
  * The match step: run the query's subject through the connector and scorer for every permitted dataset, then
@@ -26,23 +25,15 @@ export function dataMatcher(connector: Connector, refs: HitRefStore, pool?: Matc
         // The record filter runs inside the matcher, before the hit cap: a withheld record neither shows nor
         // takes the place of one that may be released.
         // On a match thread when the node has them (MatchPool), else here: the same search either way.
-        const passing = pool?.usable
-          ? await pool.match({
-              subject: q.claims.subject,
-              dataset: d.dataset,
-              maxHits: grant.thresholds.maxHits,
-              minScore: grant.thresholds.minScore,
-              recordFilter: grant.recordFilter,
-              now: q.now,
-            })
-          : (
-              await matchQuery(connector, q.claims.subject, {
-                datasets: [d.dataset],
-                maxHits: grant.thresholds.maxHits,
-                minScore: grant.thresholds.minScore,
-                recordFilter: (record) => recordPasses(grant.recordFilter, record, q.now),
-              })
-            ).hits;
+        const search: DatasetSearch = {
+          subject: q.claims.subject,
+          dataset: d.dataset,
+          maxHits: grant.thresholds.maxHits,
+          minScore: grant.thresholds.minScore,
+          recordFilter: grant.recordFilter,
+          now: q.now,
+        };
+        const passing = pool?.usable ? await pool.match(search) : await searchDataset(connector, search);
         if (grant.granted === 'exists') {
           out.push({ dataset: d.dataset, decision: d.decision, exists: passing.length > 0 });
         } else if (grant.granted === 'count') {

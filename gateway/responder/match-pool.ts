@@ -1,14 +1,12 @@
-import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { type Issue, MosaicError } from '../../contracts/errors/mosaic-error.js';
 import type { ErrorCode, Subject } from '../../contracts/index.js';
-import type { MatchHit } from '../../connectors/index.js';
-import { workerScript } from '../../connectors/worker-script.js';
-import type { RecordFilterPlan } from '../../policies/index.js';
+import { type Connector, type MatchHit, matchQuery } from '../../connectors/index.js';
+import { spareCores, workerScript } from '../../connectors/worker-script.js';
+import { type RecordFilterPlan, recordPasses } from '../../policies/index.js';
 
-/** One dataset's fuzzy search, as the match step asks it. */
-export interface MatchRequest {
-  id: number;
+/** One dataset's fuzzy search, as the match step asks it: plain data, so it can cross to a match thread. */
+export interface DatasetSearch {
   subject: Subject;
   dataset: string;
   maxHits: number;
@@ -17,14 +15,24 @@ export interface MatchRequest {
   now: number;
 }
 
+export interface MatchRequest extends DatasetSearch {
+  id: number;
+}
+
+/** Run one search: on a match thread (match-worker.ts) or, without one, on the caller's thread. */
+export async function searchDataset(connector: Connector, s: DatasetSearch): Promise<MatchHit[]> {
+  const r = await matchQuery(connector, s.subject, {
+    datasets: [s.dataset],
+    maxHits: s.maxHits,
+    minScore: s.minScore,
+    recordFilter: (record) => recordPasses(s.recordFilter, record, s.now),
+  });
+  return r.hits;
+}
+
 export type MatchReply =
   | { id: number; hits: MatchHit[]; error?: undefined }
   | { id: number; error: { code: ErrorCode; detail?: string; issues?: readonly Issue[] } };
-
-/** Match threads by default: one per core beyond the event loop's, at most four. */
-export function defaultMatchWorkers(): number {
-  return Math.max(0, Math.min(4, availableParallelism() - 1));
-}
 
 interface Slot {
   worker: Worker;
@@ -68,7 +76,7 @@ export class MatchPool {
   /** A pool of `workers` threads on the SQLite file at `path`, or undefined for 0 (or no compiled worker). */
   static open(
     data: { path: string; cacheRecords?: number },
-    workers: number = defaultMatchWorkers(),
+    workers: number = spareCores(),
     onFailure: (detail: string) => void = () => {},
   ): MatchPool | undefined {
     if (workers <= 0) return undefined;
@@ -85,7 +93,7 @@ export class MatchPool {
     return !this.#closed;
   }
 
-  match(req: Omit<MatchRequest, 'id'>): Promise<MatchHit[]> {
+  match(req: DatasetSearch): Promise<MatchHit[]> {
     if (this.#closed)
       return Promise.reject(new MosaicError('MOSAIC_ERR_CONNECTOR_UNAVAILABLE', { detail: 'closed' }));
     let slot = this.#slots[0]!;

@@ -4,9 +4,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { MosaicError } from '../../contracts/errors/mosaic-error.js';
-import { matchQuery, openSqliteConnector } from '../../connectors/index.js';
-import { recordPasses } from '../../policies/index.js';
-import type { MatchRequest, MatchReply } from './match-pool.js';
+import { openSqliteConnector } from '../../connectors/index.js';
+import { type MatchReply, type MatchRequest, searchDataset } from './match-pool.js';
 
 const { path, cacheRecords } = workerData as { path: string; cacheRecords?: number };
 const connector = openSqliteConnector(path, {
@@ -15,13 +14,8 @@ const connector = openSqliteConnector(path, {
 });
 
 parentPort!.on('message', (req: MatchRequest) => {
-  matchQuery(connector, req.subject, {
-    datasets: [req.dataset],
-    maxHits: req.maxHits,
-    minScore: req.minScore,
-    recordFilter: (record) => recordPasses(req.recordFilter, record, req.now),
-  }).then(
-    (r) => parentPort!.postMessage({ id: req.id, hits: r.hits } satisfies MatchReply),
+  searchDataset(connector, req).then(
+    (hits) => parentPort!.postMessage({ id: req.id, hits } satisfies MatchReply),
     (e: unknown) =>
       parentPort!.postMessage({
         id: req.id,

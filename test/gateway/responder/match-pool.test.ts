@@ -10,7 +10,7 @@ import {
   parseMapping,
   type SqliteConnector,
 } from '../../../connectors/index.js';
-import { MatchPool } from '../../../gateway/responder/match-pool.js';
+import { type DatasetSearch, MatchPool } from '../../../gateway/responder/match-pool.js';
 import { type RecordFilterPlan, recordPasses } from '../../../policies/index.js';
 
 // Real SQLite file, real worker thread (the build's compiled match-worker.js, as `npm test` builds first).
@@ -66,6 +66,17 @@ const here = async (subject: Subject, filter: RecordFilterPlan, now: number) =>
       recordFilter: (r) => recordPasses(filter, r, now),
     })
   ).hits;
+/** A plain search of the first subject (or `over` it) through pool `p`. */
+const ask = (p: MatchPool, over: Partial<DatasetSearch> = {}) =>
+  p.match({
+    subject: SUBJECTS[0]!,
+    dataset: 'persons',
+    maxHits: 1,
+    minScore: 0,
+    recordFilter: NONE,
+    now: 0,
+    ...over,
+  });
 const there = (subject: Subject, filter: RecordFilterPlan, now: number) =>
   pool.match({ subject, dataset: 'persons', maxHits: 10, minScore: 0.3, recordFilter: filter, now });
 
@@ -94,25 +105,12 @@ describe('MatchPool', () => {
   });
 
   it('keeps the coded errors of the search', async () => {
+    await expect(ask(pool, { dataset: 'nope', maxHits: 5 })).rejects.toMatchObject({
+      code: 'MOSAIC_ERR_CONNECTOR_UNKNOWN_DATASET',
+      detail: 'nope',
+    });
     await expect(
-      pool.match({
-        subject: SUBJECTS[0]!,
-        dataset: 'nope',
-        maxHits: 5,
-        minScore: 0,
-        recordFilter: NONE,
-        now: 0,
-      }),
-    ).rejects.toMatchObject({ code: 'MOSAIC_ERR_CONNECTOR_UNKNOWN_DATASET', detail: 'nope' });
-    await expect(
-      pool.match({
-        subject: { kind: 'person', selectors: { fullName: '' } } as Subject,
-        dataset: 'persons',
-        maxHits: 5,
-        minScore: 0,
-        recordFilter: NONE,
-        now: 0,
-      }),
+      ask(pool, { subject: { kind: 'person', selectors: { fullName: '' } } as Subject, maxHits: 5 }),
     ).rejects.toMatchObject({ code: 'MOSAIC_ERR_MATCH_SUBJECT_INVALID' });
   });
 
@@ -135,28 +133,12 @@ describe('MatchPool', () => {
     expect(MatchPool.open({ path }, 0)).toBeUndefined();
     const p = MatchPool.open({ path }, 1)!;
     await p.close();
-    await expect(
-      p.match({
-        subject: SUBJECTS[0]!,
-        dataset: 'persons',
-        maxHits: 1,
-        minScore: 0,
-        recordFilter: NONE,
-        now: 0,
-      }),
-    ).rejects.toMatchObject({ code: 'MOSAIC_ERR_CONNECTOR_UNAVAILABLE' });
+    await expect(ask(p)).rejects.toMatchObject({ code: 'MOSAIC_ERR_CONNECTOR_UNAVAILABLE' });
   });
 
   it('rejects a request in flight when closed, instead of leaving it pending', async () => {
     const p = MatchPool.open({ path }, 1)!;
-    const inFlight = p.match({
-      subject: SUBJECTS[0]!,
-      dataset: 'persons',
-      maxHits: 1,
-      minScore: 0,
-      recordFilter: NONE,
-      now: 0,
-    });
+    const inFlight = ask(p);
     const refused = expect(inFlight).rejects.toMatchObject({
       code: 'MOSAIC_ERR_CONNECTOR_UNAVAILABLE',
       detail: 'closed',
@@ -168,14 +150,7 @@ describe('MatchPool', () => {
   it('gives up on workers that keep failing, and says so, rather than respawning them for ever', async () => {
     const failures: string[] = [];
     const p = MatchPool.open({ path: join(dir, 'no-such-dir', 'records.db') }, 1, (d) => failures.push(d))!;
-    const first = p.match({
-      subject: SUBJECTS[0]!,
-      dataset: 'persons',
-      maxHits: 1,
-      minScore: 0,
-      recordFilter: NONE,
-      now: 0,
-    });
+    const first = ask(p);
     await expect(first).rejects.toMatchObject({ code: 'MOSAIC_ERR_CONNECTOR_UNAVAILABLE' });
     const deadline = Date.now() + 10_000;
     while (p.usable && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
