@@ -162,6 +162,8 @@ export interface NodeConfig {
     maxQueryLifetimeSeconds: number;
     /** Days a hit reference stays usable for step 2 (then refused as unknown and deleted). */
     hitRefDays: number;
+    /** Step-2 requests from one peer that may wait for a disclosure officer at once (more: 429). */
+    maxOpenDisclosuresPerPeer: number;
     maxBodyBytes: number;
     requestTimeoutMs: number;
     rateLimit: { perSecond: number; burst: number };

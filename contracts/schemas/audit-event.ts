@@ -54,6 +54,7 @@ export const AUDIT_EVENT_KINDS = [
   'disclosure-approved',
   'disclosure-refused',
   'disclosure-delivered',
+  'disclosure-withdrawn',
   'disclosure-expired',
   'rejected',
   'policy-bundle-changed',
@@ -188,8 +189,15 @@ export const auditEventSchema = {
       'reasonCode',
     ]),
     kindSchema('disclosure-delivered', ['outbound', 'inbound'], disclosureProps, ['disclosureId', 'hitRef']),
-    // The requester deleted a released record at the end of its retention; recordDigest names what it was.
-    kindSchema('disclosure-expired', ['local'], disclosureProps, ['disclosureId', 'hitRef', 'recordDigest']),
+    // An approved request the owner will no longer deliver: its policy now withholds the record (reasonCode).
+    kindSchema('disclosure-withdrawn', ['outbound', 'inbound'], disclosureProps, [
+      'disclosureId',
+      'hitRef',
+      'reasonCode',
+    ]),
+    // A node deleted a released record: the requester at the end of its retention, the owner its frozen copy
+    // at the end of the delivery window. recordDigest names the signed reply that carried it, when there was one.
+    kindSchema('disclosure-expired', ['local'], disclosureProps, ['disclosureId', 'hitRef']),
     // A rejected message may not even have a readable jti or peer (bad signature, unknown certificate).
     kindSchema(
       'rejected',
@@ -306,6 +314,7 @@ type DisclosureKind =
   | 'disclosure-approved'
   | 'disclosure-refused'
   | 'disclosure-delivered'
+  | 'disclosure-withdrawn'
   | 'disclosure-expired';
 
 export type AuditEvent =

@@ -80,10 +80,17 @@ export const disclosureClaimsSchema = {
   },
 } as const;
 
-export const DISCLOSURE_STATUSES = ['queued', 'approved', 'refused'] as const;
+/**
+ * `withdrawn`: the request was approved, but before a delivery the owner found that its policy would no longer
+ * release the record (flagged, deleted, permission removed); the reply carries no record and says why.
+ */
+export const DISCLOSURE_STATUSES = ['queued', 'approved', 'refused', 'withdrawn'] as const;
 export type DisclosureStatus = (typeof DISCLOSURE_STATUSES)[number];
 
-/** The owner's signed answer to a step-2 request (`typ: mosaic-record+jws`); it carries the record once approved. */
+/**
+ * The owner's signed answer to a step-2 request (`typ: mosaic-record+jws`). The answer carrying the record is
+ * signed once, when the request is approved, and handed out unchanged at every delivery (docs/protocol.md).
+ */
 export const disclosureReplySchema = {
   $id: 'urn:mosaic:schema:disclosure-reply',
   type: 'object',

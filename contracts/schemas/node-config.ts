@@ -187,6 +187,14 @@ export const nodeConfigSchema = {
           description:
             'Days a hit reference can be used for step 2; older ones are refused like unknown ones and deleted.',
         },
+        maxOpenDisclosuresPerPeer: {
+          type: 'integer',
+          minimum: 1,
+          maximum: 100000,
+          default: 50,
+          description:
+            "Step-2 requests from one peer that may wait in the officers' inbox at once; more are refused (429).",
+        },
         maxBodyBytes: { type: 'integer', minimum: 1024, maximum: 10485760, default: 65536 },
         requestTimeoutMs: { type: 'integer', minimum: 100, maximum: 120000, default: 10000 },
         rateLimit: {

@@ -2,8 +2,12 @@ import type { DisclosureStatus } from '../../contracts/index.js';
 
 /** One step of a disclosure, on either side, for the audit ledger. No record content is ever included. */
 export interface DisclosureEvent {
-  /** `expired`: the requester deleted the released record at the end of its retention (direction local). */
-  readonly step: 'requested' | 'decided' | 'delivered' | 'expired';
+  /**
+   * `withdrawn`: an approved request the owner will no longer deliver (its policy now withholds the record).
+   * `expired`: a released record was deleted (direction local): by the requester at the end of its retention,
+   * by the owner (its frozen copy) at the end of the delivery window.
+   */
+  readonly step: 'requested' | 'decided' | 'delivered' | 'withdrawn' | 'expired';
   readonly side: 'owner' | 'requester';
   /** The other agency. */
   readonly peer: string;

@@ -6,6 +6,7 @@ import {
   type DisclosureRequest,
   disclosureReplySchema,
   disclosureRequestSchema,
+  isErrorCode,
   MosaicError,
   sha256Digest,
 } from '../../contracts/index.js';
@@ -38,6 +39,11 @@ interface OutRow {
   expires_at: number | null;
   /** Once expired: the digest of the deleted signed reply (the record itself is gone). */
   reply_digest?: string | null;
+  /**
+   * Set when this node knows more than the stored reply says: `DELIVERY_EXPIRED` when the owner answered that
+   * the delivery window ended before the record was fetched (status `withdrawn`, no signed reply says so).
+   */
+  reason_code?: string | null;
 }
 
 const DAY_MS = 86_400_000;
@@ -68,6 +74,8 @@ export interface DeliveredRecord {
 export class DisclosureRequests {
   readonly #d: DisclosureRequestsDeps;
   readonly #delivered: Database.Statement<[string]>;
+  /** Prepared on first use (the search tables are created by the search service); null: no searches here. */
+  #inSearches: Database.Statement | null | undefined;
   #sweeping = false;
 
   constructor(deps: DisclosureRequestsDeps) {
@@ -96,6 +104,7 @@ export class DisclosureRequests {
     }
     if (!columns.has('reply_digest'))
       deps.db.exec('ALTER TABLE disclosures_out ADD COLUMN reply_digest TEXT');
+    if (!columns.has('reason_code')) deps.db.exec('ALTER TABLE disclosures_out ADD COLUMN reason_code TEXT');
     this.#delivered = deps.db.prepare(
       "SELECT peer, ref, reply FROM disclosures_out WHERE case_ref = ? AND status = 'approved'",
     );
@@ -119,6 +128,7 @@ export class DisclosureRequests {
     if (!validateRequest(body))
       throw new MosaicError('MOSAIC_ERR_API_VALIDATION', { issues: validateRequest.issues() });
     if (!this.#d.cases.canWrite(body.caseRef, user)) throw new MosaicError('MOSAIC_ERR_API_NOT_FOUND');
+    this.#checkInCase(body);
     const { peer, ...rest } = body;
     const signed = this.#d.client.signRequest(
       peer,
@@ -126,7 +136,7 @@ export class DisclosureRequests {
       'mosaic-disclosure+jws',
     );
     const res = await this.#d.client.postSigned(peer, '/fed/v1/disclosures', signed.token);
-    const reply = this.#verify(peer, res, signed.claims.jti, sha256Digest(signed.token));
+    const reply = ownerCoded(() => this.#verify(peer, res, signed.claims.jti, sha256Digest(signed.token)));
     const now = this.#d.clock();
     const row: OutRow = {
       id: randomUUID(),
@@ -152,6 +162,55 @@ export class DisclosureRequests {
       .run(row);
     await this.#recordReply(row, reply, user.pseudonym, 'requested');
     return this.#view(row, reply);
+  }
+
+  /**
+   * A reference stays within its case (issue 15, finding 8): it must have been returned by `peer` to a search
+   * of this case, and the request must carry that search's purpose. Read from the stored searches (and the
+   * answers of one still running), so nothing here depends on the search service's code.
+   */
+  #checkInCase(body: DisclosureRequest): void {
+    const purposes = this.#searchPurposes(body.caseRef, body.peer, body.ref);
+    if (purposes.length === 0) {
+      throw new MosaicError('MOSAIC_ERR_DISCLOSURE_OUT_OF_CASE', {
+        issues: [{ path: '/ref', message: `was not returned by ${body.peer} to a search of this case` }],
+      });
+    }
+    if (!purposes.includes(body.purpose)) {
+      throw new MosaicError('MOSAIC_ERR_DISCLOSURE_OUT_OF_CASE', {
+        issues: [
+          { path: '/purpose', message: 'differs from the purpose of the search that returned the reference' },
+        ],
+      });
+    }
+  }
+
+  /** The purposes of this case's searches in which `peer` returned `ref`. */
+  #searchPurposes(caseRef: string, peer: string, ref: string): string[] {
+    if (this.#inSearches === undefined) {
+      const tables = new Set(
+        this.#d.db
+          .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name IN ('searches', 'search_outcomes')",
+          )
+          .pluck()
+          .all() as string[],
+      );
+      // Finished searches keep every peer's answer in their state; a running one has them in search_outcomes.
+      this.#inSearches =
+        tables.size < 2
+          ? null
+          : this.#d.db.prepare(`
+            SELECT json_extract(s.state, '$.request.purpose') FROM searches s,
+              json_each(s.state, '$.peers') p, json_each(p.value, '$.results') r, json_each(r.value, '$.hits') h
+             WHERE s.case_ref = ? AND json_extract(p.value, '$.agency') = ? AND json_extract(h.value, '$.ref') = ?
+            UNION
+            SELECT json_extract(s.state, '$.request.purpose') FROM search_outcomes o
+              JOIN searches s ON s.id = o.search_id, json_each(o.outcome, '$.results') r, json_each(r.value, '$.hits') h
+             WHERE s.case_ref = ? AND o.peer = ? AND json_extract(h.value, '$.ref') = ?`);
+    }
+    if (this.#inSearches === null) return [];
+    return this.#inSearches.pluck().all(caseRef, peer, ref, caseRef, peer, ref) as string[];
   }
 
   #verify(
@@ -183,7 +242,12 @@ export class DisclosureRequests {
     return payload;
   }
 
-  async #recordReply(row: OutRow, reply: DisclosureReply, officer: string, step: 'requested' | 'delivered') {
+  async #recordReply(
+    row: OutRow,
+    reply: DisclosureReply,
+    officer: string,
+    step: 'requested' | 'delivered' | 'withdrawn',
+  ) {
     await this.#d.audit.record({
       step,
       ...aboutRequest(row, 'requester'),
@@ -201,8 +265,8 @@ export class DisclosureRequests {
       peer: row.peer,
       ref: row.ref,
       caseRef: row.case_ref,
-      status: reply.status,
-      reasonCode: reply.reasonCode,
+      status: row.status,
+      reasonCode: row.reason_code ?? reply.reasonCode,
       deadline: reply.deadline,
       ...(reply.decidedAt ? { decidedAt: reply.decidedAt } : {}),
       ...(reply.note ? { note: reply.note } : {}),
@@ -226,7 +290,14 @@ export class DisclosureRequests {
     if (row.status === 'queued' || (row.status === 'approved' && !reply.record)) {
       const hadRecord = reply.record !== undefined;
       const res = await this.#d.client.get(row.peer, `/fed/v1/disclosures/${row.owner_id}`);
-      reply = this.#verify(row.peer, res, row.request_jti, row.request_digest);
+      try {
+        reply = ownerCoded(() => this.#verify(row.peer, res, row.request_jti, row.request_digest));
+      } catch (err) {
+        if (!(err instanceof MosaicError) || err.code !== 'MOSAIC_ERR_DISCLOSURE_EXPIRED') throw err;
+        // The owner's delivery window ended before the record was fetched: it will never come.
+        await this.#ownerExpired(row, user.pseudonym);
+        return this.#view(row, reply);
+      }
       if (reply.status !== row.status || (reply.record !== undefined && !hadRecord)) {
         row.status = reply.status;
         row.reply = res.body;
@@ -237,10 +308,33 @@ export class DisclosureRequests {
             'UPDATE disclosures_out SET status = ?, reply = ?, updated_at = ?, expires_at = ? WHERE id = ?',
           )
           .run(row.status, row.reply, row.updated_at, row.expires_at, row.id);
-        await this.#recordReply(row, reply, user.pseudonym, reply.record ? 'delivered' : 'requested');
+        await this.#recordReply(
+          row,
+          reply,
+          user.pseudonym,
+          reply.record ? 'delivered' : reply.status === 'withdrawn' ? 'withdrawn' : 'requested',
+        );
       }
     }
     return this.#view(row, reply);
+  }
+
+  /** Mark a request the owner will no longer deliver (its window ended) as withdrawn, recorded first. */
+  async #ownerExpired(row: OutRow, officer: string): Promise<void> {
+    await this.#d.audit.record({
+      step: 'withdrawn',
+      ...aboutRequest(row, 'requester'),
+      officer,
+      status: 'withdrawn',
+      reasonCode: DELIVERY_EXPIRED,
+      now: this.#d.clock(),
+    });
+    row.status = 'withdrawn';
+    row.reason_code = DELIVERY_EXPIRED;
+    row.updated_at = this.#d.clock();
+    this.#d.db
+      .prepare('UPDATE disclosures_out SET status = ?, reason_code = ?, updated_at = ? WHERE id = ?')
+      .run(row.status, row.reason_code, row.updated_at, row.id);
   }
 
   list(caseRef: string, user: User) {
@@ -347,6 +441,31 @@ export class DisclosureRequests {
         },
       }),
     ];
+  }
+}
+
+/** The owner answered MOSAIC_ERR_DISCLOSURE_EXPIRED: the request ended before its record was delivered. */
+const DELIVERY_EXPIRED = 'DELIVERY_EXPIRED';
+
+/**
+ * Run `verify`; an owner's coded step-2 refusal (`MOSAIC_ERR_DISCLOSURE_*`: already open, too many open,
+ * expired, delivery limit …) reaches the analyst with its own code and status instead of a generic peer error.
+ */
+function ownerCoded<T>(verify: () => T): T {
+  try {
+    return verify();
+  } catch (err) {
+    if (
+      err instanceof PeerRefusedError &&
+      err.problem.code.startsWith('MOSAIC_ERR_DISCLOSURE_') &&
+      isErrorCode(err.problem.code)
+    ) {
+      throw new MosaicError(err.problem.code, {
+        detail: `refused by the owner (${err.problem.status})`,
+        issues: err.problem.issues ?? [],
+      });
+    }
+    throw err;
   }
 }
 

@@ -197,13 +197,15 @@ export class LedgerAudit implements AuditPort, OutboundAuditPort, DisclosureAudi
     const kind =
       e.step === 'expired'
         ? 'disclosure-expired'
-        : e.step === 'delivered'
-          ? 'disclosure-delivered'
-          : e.step === 'decided'
-            ? e.status === 'approved'
-              ? 'disclosure-approved'
-              : 'disclosure-refused'
-            : 'disclosure-requested';
+        : e.step === 'withdrawn'
+          ? 'disclosure-withdrawn'
+          : e.step === 'delivered'
+            ? 'disclosure-delivered'
+            : e.step === 'decided'
+              ? e.status === 'approved'
+                ? 'disclosure-approved'
+                : 'disclosure-refused'
+              : 'disclosure-requested';
     await this.#ledger.append({
       kind,
       direction: e.step === 'expired' ? 'local' : e.side === 'owner' ? 'inbound' : 'outbound',
@@ -217,7 +219,7 @@ export class LedgerAudit implements AuditPort, OutboundAuditPort, DisclosureAudi
       hitRef: e.hitRef,
       ...(e.reasonCode
         ? { reasonCode: e.reasonCode }
-        : kind === 'disclosure-refused'
+        : kind === 'disclosure-refused' || kind === 'disclosure-withdrawn'
           ? { reasonCode: 'REFUSED' }
           : {}),
       ...(e.ruleIds ? { ruleIds: [...e.ruleIds] } : {}),

@@ -199,6 +199,7 @@ export class MosaicNode {
       connector: this.connector,
       audit: disclosureAudit,
       clock: this.#clock,
+      maxOpenPerPeer: config.protocol.maxOpenDisclosuresPerPeer,
     });
     const decisions =
       deps.decisions ?? (this.policies ? policyDecisions(this.policies, this.quotas) : denyAllDecisions);
@@ -400,8 +401,8 @@ export class MosaicNode {
       }, config.audit.cosignIntervalSeconds * 1000);
       node.#cosignTimer.unref();
     }
-    // Released records past their retention and hit references past protocol.hitRefDays are deleted now (a
-    // node that was down catches up) and every hour.
+    // Released records past their retention, hit references past protocol.hitRefDays and the owner's frozen
+    // step-2 records past their delivery window are deleted now (a node that was down catches up) and hourly.
     const purge = () => {
       try {
         const refs = node.hitRefs.purgeExpired(node.#clock());
@@ -415,6 +416,13 @@ export class MosaicNode {
           if (n > 0) node.logger.info('released records deleted at the end of their retention', { count: n });
         })
         .catch((err: unknown) => node.logger.error('retention sweep failed', { error: String(err) }));
+      // Peers' requests whose delivery window ended: the frozen records go (docs/protocol.md, step 2).
+      node.disclosureDesk
+        .sweep()
+        .then((n) => {
+          if (n > 0) node.logger.info('disclosure requests ended (reference or retention)', { count: n });
+        })
+        .catch((err: unknown) => node.logger.error('disclosure sweep failed', { error: String(err) }));
     };
     purge();
     node.#retentionTimer = setInterval(purge, RETENTION_SWEEP_MS);

@@ -118,6 +118,19 @@ export class HitRefStore {
     return found !== undefined && found.createdAt >= now - this.#maxAgeMs ? found : undefined;
   }
 
+  /** When a reference stops being usable (and step 2 stops delivering what it was asked for). */
+  endOf(entry: HitRefEntry): number {
+    return entry.createdAt + this.#maxAgeMs;
+  }
+
+  /**
+   * The entry behind a reference for `peer`, whatever its age (undefined once deleted): for disclosure rows
+   * stored before they kept the reference's end themselves.
+   */
+  entryOf(ref: string, peer: string): HitRefEntry | undefined {
+    return this.#find(ref, peer);
+  }
+
   #find(ref: string, peer: string): HitRefEntry | undefined {
     if (ref.length === 24 && this.#legacy !== undefined) {
       const row = this.#legacy.get(ref, peer) as Row | undefined;

@@ -221,23 +221,20 @@ describe('the policy engine and the data connector inside the peer pipeline', ()
     });
 
     async function hitRef(name: string, caseRef: string): Promise<string> {
+      // From a search of the case itself: the requesting node accepts no other reference (issue 15, finding 8).
+      // Summary under the MLA basis (the JIT quota may be spent above: the MLA permission still answers).
       const started = await api('ro-police', 'POST', '/api/v1/searches', analyst, {
         subject: { kind: 'person', selectors: { fullName: name } },
         purpose: 'trafficking-investigation',
-        legalBasis: 'JIT Danube agreement 2025',
+        legalBasis: 'MLA request 2026',
         caseRef,
-        granularity: 'exists',
+        granularity: 'summary',
         targets: { agencies: ['hu-border'] },
       });
       expect(started.status).toBe(202);
       const done = await node('ro-police').searches.settle(started.body['id']);
-      // exists carries no reference: ask again at summary, under the MLA basis (the JIT quota is spent above)
       expect(done.peers[0]!.status).toBe('hit');
-      const a = await node('ro-police').client.query(
-        'hu-border',
-        person({ fullName: name }, { caseRef, legalBasis: 'MLA request 2026' }),
-      );
-      return a.response.results[0]!.hits![0]!.ref;
+      return done.peers[0]!.results![0]!.hits![0]!.ref;
     }
 
     it('queues a record request for the owner officer, who approves; the requester receives the signed record', async () => {

@@ -109,6 +109,14 @@ const SAMPLES: AuditEvent[] = [
   },
   {
     ...exchange,
+    kind: 'disclosure-withdrawn',
+    direction: 'inbound',
+    disclosureId: 'disc-000000000000001',
+    hitRef: 'ref_0123456789abcdef',
+    reasonCode: 'RECORD_WITHHELD',
+  },
+  {
+    ...exchange,
     kind: 'disclosure-expired',
     direction: 'local',
     disclosureId: 'disc-000000000000001',

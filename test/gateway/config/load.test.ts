@@ -35,6 +35,7 @@ describe('node configuration', () => {
       clockToleranceSeconds: 30,
       maxQueryLifetimeSeconds: 120,
       hitRefDays: 90,
+      maxOpenDisclosuresPerPeer: 50,
       maxBodyBytes: 65536,
       requestTimeoutMs: 10000,
       rateLimit: { perSecond: 500, burst: 1000 },
