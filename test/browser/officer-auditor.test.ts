@@ -176,6 +176,10 @@ describe.skipIf(!hasChromium)('console: disclosure officer and auditor (Chromium
     await expect(item.locator('.advice__fields li').allTextContents()).resolves.toEqual(
       expect.arrayContaining(['givenName', 'familyName', 'documentNumber']),
     );
+    // The exact values approval releases, not only their names (issue 15, finding 1).
+    await expect(item.locator('.release__values dd').allTextContents()).resolves.toEqual(
+      expect.arrayContaining(['Gábor', 'Kovács', 'EF 111222']),
+    );
     await expect(page.locator('.list-status').textContent()).resolves.toBe(
       '1 request (waiting for a decision).',
     );

@@ -155,9 +155,12 @@ export function createApi(options) {
     /** Peers' requests to this node (disclosure officer). @param {string} status @param {AbortSignal} [signal] */
     inbox: (status, signal) =>
       request('GET', `/api/v1/disclosures/inbox${query({ status })}`, undefined, signal),
-    /** @param {string} id @param {string} note */
-    approve: (id, note) =>
-      request('POST', `/api/v1/disclosures/inbox/${encodeURIComponent(id)}/approve`, note ? { note } : {}),
+    /** Approve only while `releaseDigest` names what approval releases. @param {string} id @param {string} note @param {string} [releaseDigest] */
+    approve: (id, note, releaseDigest) =>
+      request('POST', `/api/v1/disclosures/inbox/${encodeURIComponent(id)}/approve`, {
+        ...(note ? { note } : {}),
+        ...(releaseDigest ? { releaseDigest } : {}),
+      }),
     /** @param {string} id @param {string} reason */
     refuse: (id, reason) =>
       request('POST', `/api/v1/disclosures/inbox/${encodeURIComponent(id)}/refuse`, { reason }),

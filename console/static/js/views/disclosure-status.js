@@ -8,8 +8,33 @@ export const DISCLOSURE_STATUS = {
   queued: 'Waiting for the owner',
   approved: 'Approved',
   refused: 'Refused',
+  withdrawn: 'Withdrawn by the owner',
   expired: 'Deleted (retention ended)',
 };
+
+/** Why an approved request was withdrawn (or ended) before its record was delivered, in words. */
+const ENDED_BECAUSE = {
+  RECORD_WITHHELD:
+    'The owner’s policy now withholds this record (for example, it is now flagged as a victim’s).',
+  RECORD_DELETED: 'The record no longer exists at the owner.',
+  RELEASE_NARROWED: 'The owner’s policy now releases fewer fields than were approved.',
+  NO_MATCHING_PERMISSION: 'No permission of the owner’s policy releases this record any more.',
+  PROHIBITED: 'A prohibition in the owner’s policy now applies.',
+  RECORD_NOT_RELEASABLE: 'The owner’s policy no longer releases full records for this request.',
+  NO_POLICY: 'The owner has no policy in force.',
+  DELIVERY_EXPIRED:
+    'The delivery window ended (the hit reference or the retention ran out) before the record was fetched.',
+};
+
+/**
+ * The explanation of a withdrawal reason, or '' for a code without one.
+ * @param {unknown} code
+ */
+export function endedBecause(code) {
+  return typeof code === 'string' && Object.hasOwn(ENDED_BECAUSE, code)
+    ? ENDED_BECAUSE[/** @type {keyof typeof ENDED_BECAUSE} */ (code)]
+    : '';
+}
 
 /** @param {string} status */
 export function disclosureStatusChip(status) {

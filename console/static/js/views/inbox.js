@@ -1,8 +1,9 @@
 /**
  * The disclosure officer's inbox (`GET /api/v1/disclosures/inbox`): peers' requests for full records held by
  * this agency, soonest deadline first, overdue ones said in words. Each shows who asks (the requester's
- * pseudonym and agency), for which case, purpose and legal basis, the justification, and the policy's advice
- * (rules, handling code, retention, the fields that would be released). Approve with an optional note, or
+ * pseudonym and agency), for which case, purpose and legal basis, the justification, the policy's advice
+ * (rules, handling code, retention, the fields that would be released) and the exact values approval releases.
+ * Approve with an optional note (the node approves only if those values are still what it would release), or
  * refuse with a reason the requester sees; a decided request leaves the queue.
  */
 import { ApiProblem } from '../api.js';
@@ -13,17 +14,28 @@ import { problemPanel } from './problem.js';
 
 /**
  * @typedef {{ reasonCode: string, ruleIds: string[], handlingCode?: string, retentionDays?: number }} Advice
- * @typedef {{ id: string, peer: string, caseRef: string, purpose: string, legalBasis: string, justification: string, urgency: string, requester: string, dataset: string, kind: string, status: string, reasonCode: string, advice: Advice, releasedFields: string[], deadline: string, overdue: boolean, createdAt: string, decidedAt?: string, decidedBy?: string, note?: string, delivered: boolean }} InboxItem
+ * @typedef {{ id: string, peer: string, caseRef: string, purpose: string, legalBasis: string, justification: string, urgency: string, requester: string, dataset: string, kind: string, status: string, reasonCode: string, advice: Advice, releasedFields: string[], release: Record<string, string> | null, releaseDigest?: string, deadline: string, overdue: boolean, createdAt: string, decidedAt?: string, decidedBy?: string, note?: string, delivered: boolean, deliveries: number, maxDeliveries: number, deliveryEndsAt?: string }} InboxItem
  */
 
 const FILTERS = [
   { value: 'queued', label: 'Waiting for a decision' },
   { value: 'approved', label: 'Approved' },
   { value: 'refused', label: 'Refused' },
+  { value: 'withdrawn', label: 'Withdrawn' },
+  { value: 'expired', label: 'Ended' },
   { value: 'all', label: 'All' },
 ];
 
 const URGENCY = { urgent: 'Urgent', standard: 'Standard', 'non-urgent': 'Not urgent' };
+
+/** Approvals the node refused after reading the record again: the inbox is reloaded with this said first. */
+const REREAD = /** @type {Record<string, string>} */ ({
+  MOSAIC_ERR_DISCLOSURE_RECORD_CHANGED:
+    'Not approved: what approval releases has changed. Review the values shown now and decide again.',
+  MOSAIC_ERR_DISCLOSURE_WITHHELD:
+    'Not approved: the policy now withholds this record; the request was refused.',
+  MOSAIC_ERR_DISCLOSURE_EXPIRED: 'Not approved: the hit reference has run out; the request was refused.',
+});
 
 /** @param {string} u */
 function urgencyTag(u) {
@@ -153,9 +165,37 @@ export function inboxView(ctx) {
               ),
             ),
           ),
+          releaseView(item),
         ),
         open ? decideForms(item, titleId) : decisionView(item),
       ),
+    );
+  }
+
+  /**
+   * The values an approval releases (or released), exactly as the requester would receive them; gone once the
+   * request is refused, withdrawn or ended.
+   * @param {InboxItem} item
+   */
+  function releaseView(item) {
+    const values = item.release && typeof item.release === 'object' ? Object.entries(item.release) : null;
+    return h(
+      'section',
+      { class: 'release', 'aria-label': 'What approval releases' },
+      h(
+        'h3',
+        { class: 'inbox-item__subtitle' },
+        item.status === 'queued' ? 'Approval releases exactly' : 'Released values',
+      ),
+      values === null
+        ? h('p', { class: 'muted' }, 'Not kept: the request is no longer deliverable.')
+        : values.length === 0
+          ? h('p', { class: 'muted' }, 'No field.')
+          : h(
+              'dl',
+              { class: 'kv release__values' },
+              values.map(([k, v]) => [h('dt', {}, h('code', {}, k)), h('dd', {}, display(v))]),
+            ),
     );
   }
 
@@ -172,7 +212,18 @@ export function inboxView(ctx) {
       h('dd', {}, h('code', { class: 'reason' }, display(item.reasonCode))),
       item.note ? [h('dt', {}, 'Note'), h('dd', {}, item.note)] : null,
       h('dt', {}, 'Delivered'),
-      h('dd', {}, item.delivered ? 'yes, the requester fetched the record' : 'not yet'),
+      h(
+        'dd',
+        {},
+        item.delivered
+          ? `yes, ${item.deliveries} of at most ${item.maxDeliveries} times`
+          : item.status === 'approved'
+            ? 'not yet'
+            : 'no',
+      ),
+      item.deliveryEndsAt && item.status === 'approved'
+        ? [h('dt', {}, 'Deliverable until'), h('dd', {}, formatInstant(item.deliveryEndsAt))]
+        : null,
     );
   }
 
@@ -219,7 +270,7 @@ export function inboxView(ctx) {
       try {
         const decided = /** @type {InboxItem} */ (
           action === 'approve'
-            ? await ctx.api.approve(item.id, note.value.trim())
+            ? await ctx.api.approve(item.id, note.value.trim(), item.releaseDigest)
             : await ctx.api.refuse(item.id, reason.value.trim())
         );
         const verb = decided.status === 'approved' ? 'Approved' : 'Refused';
@@ -229,6 +280,13 @@ export function inboxView(ctx) {
       } catch (err) {
         busy = false;
         if (err instanceof ApiProblem && err.status === 401) return;
+        // The node re-read the record: the inbox must show what it now holds before anyone decides again.
+        const reread = err instanceof ApiProblem ? REREAD[err.code] : undefined;
+        if (reread) {
+          await load(reread);
+          document.getElementById(headingId)?.focus();
+          return;
+        }
         const panel = problemPanel(
           err instanceof ApiProblem && err.code === 'MOSAIC_ERR_DISCLOSURE_DECIDED'
             ? 'Already decided by another officer; refresh the inbox'

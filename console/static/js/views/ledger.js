@@ -23,6 +23,7 @@ export const EVENT_KINDS = [
   'disclosure-approved',
   'disclosure-refused',
   'disclosure-delivered',
+  'disclosure-withdrawn',
   'disclosure-expired',
   'rejected',
   'policy-bundle-changed',

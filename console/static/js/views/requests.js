@@ -1,13 +1,20 @@
 /**
  * The analyst's disclosure requests for a case (`GET /api/v1/disclosures?caseRef=`): status, deadline, the
- * owner's decision and, once approved, the released record with its handling code and retention. "Refresh"
+ * owner's decision and, once approved, the released record with its handling code and retention; a request the
+ * owner withdrew (its policy now withholds the record, or the delivery window ended) says why. "Refresh"
  * re-reads the list and asks the node to refresh every request still open from its owner
  * (`GET /api/v1/disclosures/:id`).
  */
 import { ApiProblem } from '../api.js';
 import { announce, h, nextId, replace } from '../dom.js';
 import { readCaseRefs, rememberCaseRef } from '../session.js';
-import { deadlineView, disclosureStatusChip, display, formatInstant } from './disclosure-status.js';
+import {
+  deadlineView,
+  disclosureStatusChip,
+  display,
+  endedBecause,
+  formatInstant,
+} from './disclosure-status.js';
 import { field, textInput } from './form.js';
 import { problemPanel } from './problem.js';
 
@@ -53,6 +60,9 @@ function requestCard(d) {
             h('dt', {}, open ? 'Decision due' : 'Deadline was'),
             h('dd', {}, open ? deadlineView(d.deadline, overdue) : formatInstant(d.deadline)),
           ],
+      d.status === 'withdrawn' && endedBecause(d.reasonCode)
+        ? [h('dt', {}, 'Why'), h('dd', { class: 'request__why' }, endedBecause(d.reasonCode))]
+        : null,
       d.decidedAt ? [h('dt', {}, 'Decided'), h('dd', {}, formatInstant(d.decidedAt))] : null,
       d.note ? [h('dt', {}, 'Owner’s note'), h('dd', { class: 'request__note' }, d.note)] : null,
       h('dt', {}, 'Request id'),
@@ -169,7 +179,7 @@ export function requestsView(ctx) {
           ? h('p', { class: 'empty' }, `No disclosure request for case ${caseRef} yet.`)
           : items.map(requestCard),
       );
-      const counts = ['approved', 'queued', 'refused', 'expired']
+      const counts = ['approved', 'queued', 'refused', 'withdrawn', 'expired']
         .map((s) => [s, items.filter((d) => d.status === s).length])
         .filter(([, n]) => Number(n) > 0)
         .map(([s, n]) => `${n} ${s === 'queued' ? 'waiting' : s}`);
