@@ -67,9 +67,10 @@ export interface DeliveredRecord {
 
 /**
  * The requesting side of step 2. An analyst asks the owner of a hit for the record, with a justification and
- * an urgency; the owner's signed reply (queued, approved with the record, or refused) is verified and kept
- * verbatim, so the requester holds the owner's signed evidence of what was released and under which handling
- * code and retention. A queued request is refreshed from the owner when read.
+ * an urgency, only for a reference returned to a search of that case; the owner's signed reply (queued,
+ * approved with the record, refused, or withdrawn when its policy no longer releases the record) is verified
+ * and kept verbatim, so the requester holds the owner's signed evidence of what was released and under which
+ * handling code and retention. A queued request is refreshed from the owner when read.
  */
 export class DisclosureRequests {
   readonly #d: DisclosureRequestsDeps;
@@ -403,7 +404,8 @@ export class DisclosureRequests {
         path: '/disclosures',
         roles: ['analyst'],
         operationId: 'requestDisclosure',
-        summary: "Ask a hit's owner for the full record (step 2), with justification and urgency.",
+        summary:
+          "Ask a hit's owner for the full record (step 2), with justification and urgency; only for a reference that peer returned to a search of this case, under that search's purpose (MOSAIC_ERR_DISCLOSURE_OUT_OF_CASE otherwise).",
         body: disclosureRequestSchema,
         success: { status: 201, description: "The request and the owner's signed first answer." },
         handler: async (req, res) => {
@@ -434,7 +436,7 @@ export class DisclosureRequests {
         roles: ['analyst', 'auditor'],
         operationId: 'getDisclosure',
         summary:
-          "A disclosure request: status, and once approved the released record with the owner's handling code.",
+          "A disclosure request: status, and once approved the released record with the owner's handling code; `withdrawn` with the owner's reason when it will not be delivered.",
         success: { status: 200, description: 'The request.' },
         handler: async (req, res) => {
           res.json(await this.get(String(req.params['id']), req.user!));
