@@ -1,5 +1,6 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sha256Digest } from '../../contracts/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
@@ -74,6 +75,7 @@ const PERSONS: Record<string, string> = {
   'HU-P-7': 'HU-P-7,Sorin,Barbu,07/07/1977,+40 722 000 701,RO,,2025-01-07,MN 700701',
   'HU-P-8': 'HU-P-8,Radu,Stan,01/02/1984,+40 722 000 801,RO,,2025-01-08,OP 800801',
   'HU-P-9': 'HU-P-9,Dan,Lupu,05/06/1986,+40 722 000 901,RO,,2025-01-09,QR 900901',
+  'HU-P-10': 'HU-P-10,Mihai,Toma,11/10/1981,+40 722 001 001,RO,,2025-01-10,ST 100100',
 };
 
 type Json = Record<string, any>;
@@ -301,6 +303,44 @@ describe('step 2 hardened: frozen release, bounded delivery, no flooding, refere
       const payload = node('ro-police').client.verifyFromPeer('hu-border', again.body, 'mosaic-record+jws');
       expect(payload).toMatchObject({ status: 'withdrawn', reasonCode: 'RECORD_WITHHELD' });
       expect(payload['record']).toBeUndefined();
+    });
+
+    it('withdraws an approved record that was deleted, or whose permission was removed, before delivery', async () => {
+      // Deleted at the owner (no CLI does it; the operator's own tools would).
+      const ref = await refFor('RO-15-F1-F', 'Mihai Toma');
+      const asked = await ask(ref, 'RO-15-F1-F');
+      const id = ownerId(asked.body);
+      await api('hu-border', tokens['officer']!, 'POST', `/disclosures/inbox/${id}/approve`, {
+        releaseDigest: (await inboxItem(id)).releaseDigest,
+      });
+      const records = new Database(join(fed.nodeDirs.get('hu-border')!, 'data', 'records.db'));
+      records.prepare("DELETE FROM records WHERE dataset = 'persons' AND id = 'HU-P-10'").run();
+      records.close();
+      const got = await api('ro-police', tokens['analyst']!, 'GET', `/disclosures/${asked.body['id']}`);
+      expect(got.body).toMatchObject({ status: 'withdrawn', reasonCode: 'RECORD_DELETED' });
+      expect(got.body['record']).toBeUndefined();
+
+      // Approved at once under the court order, delivered once; then the court-order permission is removed.
+      const courtRef = await refFor('RO-15-F1-F', 'Ilie Dobre', COURT);
+      const court = await ask(courtRef, 'RO-15-F1-F', { legalBasis: COURT });
+      const courtId = ownerId(court.body);
+      const rules = join(fed.nodeDirs.get('hu-border')!, 'policies', 'sharing.yaml');
+      writeFileSync(
+        rules,
+        readFileSync(rules, 'utf8').replace(/ {2}- id: record-on-court-order[\s\S]*$/, ''),
+      );
+      expect(await owner().reloadPolicies()).toBe('loaded');
+      try {
+        const again = await ownerGet(courtId);
+        const payload = node('ro-police').client.verifyFromPeer('hu-border', again.body, 'mosaic-record+jws');
+        expect(payload).toMatchObject({ status: 'withdrawn', reasonCode: 'RECORD_NOT_RELEASABLE' });
+        expect(payload['record']).toBeUndefined();
+        expect(events(owner(), 'disclosure-withdrawn', courtId)).toHaveLength(1);
+        expect(events(owner(), 'disclosure-delivered', courtId)).toHaveLength(1);
+      } finally {
+        writeFileSync(rules, SHARING);
+        expect(await owner().reloadPolicies()).toBe('loaded');
+      }
     });
 
     it('logs every delivery with the same signed reply, frozen at an automatic approval, and stops at the cap', async () => {
