@@ -148,6 +148,7 @@ export class DisclosureDesk {
         bundle.engine,
         {
           peer: claims.iss,
+          requester: claims.requester.id,
           purpose: claims.purpose,
           legalBasis: claims.legalBasis,
           subjectKind: hit.subjectKind as never,

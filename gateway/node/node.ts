@@ -6,7 +6,12 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AuditEvent, isMosaicError, type NodeConfig, sha256Digest } from '../../contracts/index.js';
 import { type Connector, openSqliteConnector } from '../../connectors/index.js';
-import { contextFromTrustList, PolicyHolder, type PolicyOfficerJwk } from '../../policies/index.js';
+import {
+  contextFromTrustList,
+  PolicyHolder,
+  type PolicyOfficerJwk,
+  policyWarnings,
+} from '../../policies/index.js';
 import { createApiApp } from '../api/app.js';
 import { type AuditLedger, openLedger } from '../../audit/index.js';
 import { formatIssues, loadNodeConfig } from '../config/load.js';
@@ -216,7 +221,8 @@ export class MosaicNode {
           )
         : undefined;
     const matcher =
-      deps.matcher ?? (this.connector ? dataMatcher(this.connector, this.hitRefs, this.#matchPool) : noData);
+      deps.matcher ??
+      (this.connector ? dataMatcher(this.connector, this.hitRefs, this.#matchPool, this.quotas) : noData);
     const audit = deps.audit ?? this.ledgerAudit;
     const steps = createQueryPipeline({
       self: config.agency.id,
@@ -681,6 +687,9 @@ export class MosaicNode {
       version: result.bundle.version,
       digest: result.bundle.digest,
     });
+    const warnings = policyWarnings(result.bundle);
+    if (warnings.length > 0)
+      this.logger.warn('policy bundle has unbounded grants', { problems: formatIssues(warnings) });
     return 'loaded';
   }
 
