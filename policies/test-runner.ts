@@ -51,6 +51,7 @@ interface CaseDoc {
     ruleIds?: string[];
     fields?: Record<string, FieldTransform>;
     approvalRequired?: boolean;
+    notifyOwnerOnHit?: boolean;
     maxHits?: number;
     withheld?: boolean;
     released?: Record<string, string>;
@@ -187,6 +188,7 @@ function runCase(
   check('ruleIds', e.ruleIds && [...e.ruleIds].sort(), [...decision.ruleIds].sort());
   check('fields', e.fields && sortedObject(e.fields), sortedObject(decision.fields));
   check('approvalRequired', e.approvalRequired, decision.duties.approvalRequired);
+  check('notifyOwnerOnHit', e.notifyOwnerOnHit, decision.duties.notifyOwnerOnHit);
   check('maxHits', e.maxHits, decision.thresholds.maxHits);
   if (e.withheld !== undefined || e.released !== undefined) {
     if (!c.record) failures.push('expect.withheld/released needs a `record` in the case');

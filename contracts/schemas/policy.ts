@@ -257,6 +257,7 @@ export const policyCasesSchema = {
                 additionalProperties: { type: 'string', pattern: TRANSFORM_PATTERN },
               },
               approvalRequired: { type: 'boolean' },
+              notifyOwnerOnHit: { type: 'boolean' },
               maxHits: {
                 type: 'integer',
                 minimum: 0,
