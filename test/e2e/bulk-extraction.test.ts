@@ -4,7 +4,14 @@ import type { DatasetResult } from '../../contracts/index.js';
 import type { MosaicNode } from '../../gateway/node/node.js';
 import type { QueryInput } from '../../gateway/peer/client.js';
 import { quotaKey, windowStart } from '../../policies/index.js';
-import { createFederation, type Federation, provisionPersons, startNodes, stopNodes } from './harness.js';
+import {
+  cli,
+  createFederation,
+  type Federation,
+  provisionPersons,
+  startNodes,
+  stopNodes,
+} from './harness.js';
 
 /**
  * Issue 15, finding 3: bulk extraction is unbounded. Four real nodes; at-labour holds twelve persons named Ion
@@ -220,5 +227,36 @@ describe('finding 3: bulk extraction is bounded (records quotas, search limits, 
         queries: 8,
       }),
     ]);
+  });
+
+  it('`mosaic policy check` warns (exit 0) about a summary grant without a records quota, not about the examples', async () => {
+    const context = join(import.meta.dirname, '../../examples/policies/demo-context.json');
+    const legacy = await cli([
+      'policy',
+      'check',
+      join(import.meta.dirname, 'fixtures', 'hu-border', 'policies'),
+      '--context',
+      context,
+    ]);
+    expect(legacy.code).toBe(0);
+    expect(legacy.out).toMatch(/^bundle 2026\.11\.29: 5 rules, digest sha256:/);
+    expect(legacy.err.split('\n')).toEqual([
+      expect.stringMatching(
+        /^warning: sharing\.yaml:\d+: rule "jit-summary" grants summary without a records quota: it is an export/,
+      ),
+      expect.stringMatching(
+        /^warning: sharing\.yaml:\d+: rule "jit-record-with-approval" grants record without/,
+      ),
+    ]);
+    for (const agency of ['at-labour', 'ro-police', 'nl-fiu', 'hu-border']) {
+      const r = await cli([
+        'policy',
+        'check',
+        join(import.meta.dirname, '../../examples/policies', agency),
+        '--context',
+        context,
+      ]);
+      expect([agency, r.code, r.err]).toEqual([agency, 0, '']);
+    }
   });
 });
