@@ -44,8 +44,22 @@ export function dataMatcher(
         // what they had left, and `take` caps again atomically for answers matched meanwhile. Without a
         // store to count in, nothing under such a quota is released (fail closed).
         const counted = recordQuotas(grant);
-        const passing =
-          counted.length === 0 ? found : found.slice(0, quotas ? quotas.take(counted, found.length) : 0);
+        const allowed = counted.length === 0 ? found.length : quotas ? quotas.take(counted, found.length) : 0;
+        if (allowed === 0 && found.length > 0) {
+          // Used up by answers matched meanwhile: say so, rather than answer as if nothing matched.
+          out.push({
+            dataset: d.dataset,
+            decision: {
+              ...d.decision,
+              effect: 'deny',
+              reasonCode: 'QUOTA_EXCEEDED',
+              granted: null,
+              coarsened: false,
+            },
+          });
+          continue;
+        }
+        const passing = allowed === found.length ? found : found.slice(0, allowed);
         if (grant.granted === 'exists') {
           out.push({ dataset: d.dataset, decision: d.decision, exists: passing.length > 0 });
         } else if (grant.granted === 'count') {

@@ -126,6 +126,10 @@ describe('finding 3: bulk extraction is bounded (records quotas, search limits, 
     );
     const total = answers.reduce((n, r) => n + (r.hits?.length ?? 0), 0);
     expect(total).toBe(6);
+    // The others say why they release nothing (refused when decided, or used up while they were matched),
+    // rather than answering as if nothing matched.
+    expect(answers.filter((r) => r.decision.reasonCode === 'QUOTA_EXCEEDED')).toHaveLength(4);
+    for (const r of answers) if (r.decision.effect === 'deny') expect(r.hits).toBeUndefined();
   });
 
   it('count and exists answers release no record and take nothing from a records quota', async () => {
