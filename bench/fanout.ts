@@ -58,6 +58,8 @@ try {
     {
       ...loadNodeConfig(join(fed.nodeDir('analyst'), 'mosaic.yaml')),
       listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } },
+      // One analyst account runs every measured search: far past the default per-analyst search limits.
+      api: { searchLimits: { perMinute: 100_000, perDay: 10_000_000 } },
     },
     { logger: silentLogger },
   );

@@ -69,6 +69,8 @@ try {
       ...analystConfig,
       listen: { peer: { host: '127.0.0.1', port: 0 }, api: { host: '127.0.0.1', port: 0 } },
       protocol: { ...analystConfig.protocol, rateLimit: { perSecond: 1e6, burst: 1e6 } },
+      // One analyst account drives the whole load: far past the default per-analyst search limits.
+      api: { searchLimits: { perMinute: 100_000, perDay: 10_000_000 } },
     },
     { logger: silentLogger },
   );

@@ -156,6 +156,10 @@ export interface NodeConfig {
     usernameClaim: string;
     roleMap: Record<string, 'analyst' | 'disclosure-officer' | 'auditor' | 'admin'>;
   };
+  /** Searches one analyst may start: in any 60 s, and per UTC day. */
+  api: { searchLimits: { perMinute: number; perDay: number } };
+  /** Thresholds of the responder's enumeration alarm, per peer and window. */
+  enumerationWatch: { windowSeconds: number; distinctSubjects: number; hitRatio: number };
   telemetry: { otlpEndpoint?: string; propagateTraceContext: boolean };
   protocol: {
     clockToleranceSeconds: number;

@@ -3,7 +3,9 @@ import {
   GRANULARITIES,
   type Granularity,
   granularityRank,
+  type QuotaCounts,
   type QuotaPeriod,
+  type QuotaScope,
   type SubjectKind,
 } from '../contracts/index.js';
 import {
@@ -13,12 +15,18 @@ import {
   EMPTY_PLAN,
   type FieldPlan,
 } from './compile.js';
-import type { RecordFilter } from './model.js';
+import type { Quota, RecordFilter } from './model.js';
 
 /** What the engine decides on: one query, asked of one dataset, by one peer. */
 export interface Facts {
   /** Requesting agency (`iss` of the verified query). Its country and groups come from the trust list. */
   readonly peer: string;
+  /**
+   * The requesting officer's pseudonym (`requester.id` of the query), for `per: requester` quotas. Chosen by
+   * the requesting node, so it bounds one honest officer, never the agency: that is what `per: peer` is for.
+   * Absent, every such officer shares one counter (the stricter reading).
+   */
+  readonly requester?: string;
   readonly purpose: string;
   /** Absent (as in `explainFor`) never satisfies a `legalBases` condition. */
   readonly legalBasis?: string;
@@ -62,12 +70,19 @@ export interface DecisionDuties {
   readonly retentionDays?: number;
 }
 
-/** A counter the gateway increments (in SQLite) when it acts on a permit. */
+/**
+ * A counter the gateway increments (in SQLite) when it acts on a permit: by one for `counts: exchanges` when
+ * it answers, by the number of records it releases for `counts: records` once it has matched.
+ */
 export interface QuotaIncrement {
-  /** `peer|quotaId|windowStart`: the key `QuotaCounters.get` is asked with. */
+  /** `peer|quotaId|windowStart`, plus `|requester` for `per: requester`: the key `QuotaCounters.get` is asked with. */
   readonly key: string;
   readonly peer: string;
+  /** For `per: requester`: whose counter it is ('' when the facts named no requester). */
+  readonly requester?: string;
   readonly quotaId: string;
+  readonly counts: QuotaCounts;
+  readonly per: QuotaScope;
   readonly period: QuotaPeriod;
   /** ISO 8601 UTC start of the current window. */
   readonly window: string;
@@ -93,6 +108,7 @@ export interface Decision {
   /** Fields released at `summary`/`record`, with their transforms; empty otherwise. */
   readonly fields: FieldPlan;
   readonly recordFilter: RecordFilterPlan;
+  /** `maxHits` is the grant's, lowered to what its records quotas have left when the decision releases records. */
   readonly thresholds: { readonly minScore: number; readonly maxHits: number };
   readonly duties: DecisionDuties;
   readonly quota: readonly QuotaIncrement[];
@@ -202,7 +218,7 @@ export function evaluate(
       ? permits
       : [...permits].sort((a, b) => compareGenerosity(a, b, askedRank, facts.dataset));
   let chosen: CompiledRule | undefined;
-  let increment: QuotaIncrement | undefined;
+  let increments: readonly QuotaIncrement[] = NO_QUOTA;
   const exhausted: string[] = [];
   for (const r of ranked) {
     const wouldGrant = GRANULARITIES[Math.min(askedRank, r.maxRank)]!;
@@ -210,26 +226,28 @@ export function evaluate(
       trace?.push({ ruleId: r.rule.id, effect: 'permit', outcome: 'outranked', wouldGrant });
       continue;
     }
-    const q = r.rule.grant?.quota;
-    if (q) {
-      const window = windowStart(q.period, now);
-      const key = quotaKey(facts.peer, q.id, window);
-      const used = counters.get(key) ?? 0;
-      if (used >= q.limit) {
-        exhausted.push(r.rule.id);
-        trace?.push({
-          ruleId: r.rule.id,
-          effect: 'permit',
-          outcome: 'quota-exhausted',
-          wouldGrant,
-          note: `${used} of ${q.limit} per ${q.period} used in the window from ${window}`,
-        });
-        continue;
-      }
-      increment = { key, peer: facts.peer, quotaId: q.id, period: q.period, window, limit: q.limit, used };
+    const quotas = (r.rule.grant?.quotas ?? []).map((q) => quotaUse(q, facts, now, counters));
+    const spent = quotas.filter((q) => q.used >= q.limit);
+    if (spent.length > 0) {
+      exhausted.push(r.rule.id);
+      trace?.push({
+        ruleId: r.rule.id,
+        effect: 'permit',
+        outcome: 'quota-exhausted',
+        wouldGrant,
+        note: spent.map(describeUse).join('; '),
+      });
+      continue;
     }
+    increments = quotas;
     chosen = r;
-    trace?.push({ ruleId: r.rule.id, effect: 'permit', outcome: 'selected', wouldGrant });
+    trace?.push({
+      ruleId: r.rule.id,
+      effect: 'permit',
+      outcome: 'selected',
+      wouldGrant,
+      ...(quotas.length === 0 ? {} : { note: quotas.map(describeUse).join('; ') }),
+    });
   }
   if (!chosen) return deny(engine, facts, 'QUOTA_EXCEEDED', exhausted);
 
@@ -238,6 +256,12 @@ export function evaluate(
   const coarsened = granted !== facts.granularity;
   const approvalRequired = granted === 'record' && grant.duties.approvalBeforeRecord;
   const release = chosen.rule.records;
+  const maxHits = releasesRecords(granted, approvalRequired)
+    ? Math.min(
+        grant.maxHits,
+        ...increments.filter((q) => q.counts === 'records').map((q) => q.limit - q.used),
+      )
+    : grant.maxHits;
   return {
     effect: 'permit',
     reasonCode: approvalRequired ? 'APPROVAL_REQUIRED' : coarsened ? 'PERMITTED_COARSENED' : 'PERMITTED',
@@ -251,14 +275,14 @@ export function evaluate(
       ...(release === undefined ? {} : { release }),
       withhold: withholding.map((w) => w.rule.records!),
     },
-    thresholds: { minScore: grant.minScore, maxHits: grant.maxHits },
+    thresholds: { minScore: grant.minScore, maxHits },
     duties: {
       approvalRequired,
       notifyOwnerOnHit: grant.duties.notifyOwnerOnHit,
       ...(grant.duties.handlingCode === undefined ? {} : { handlingCode: grant.duties.handlingCode }),
       ...(grant.duties.retentionDays === undefined ? {} : { retentionDays: grant.duties.retentionDays }),
     },
-    quota: increment ? [increment] : NO_QUOTA,
+    quota: increments,
     ruleIds:
       withholding.length === 0 ? [chosen.rule.id] : [chosen.rule.id, ...withholding.map((w) => w.rule.id)],
     policyDigest: engine.digest,
@@ -385,7 +409,51 @@ export function windowStart(period: QuotaPeriod, now: number): string {
   return new Date(start).toISOString();
 }
 
-/** The counter key for a peer's use of a quota in a window. */
-export function quotaKey(peer: string, quotaId: string, window: string): string {
-  return `${peer}|${quotaId}|${window}`;
+/**
+ * The counter key for a peer's (or one of its officers') use of a quota in a window. None of the parts can
+ * hold `|` (agency ids, quota ids, ISO instants and requester ids are all narrower), so keys never collide.
+ */
+export function quotaKey(peer: string, quotaId: string, window: string, requester?: string): string {
+  return requester === undefined
+    ? `${peer}|${quotaId}|${window}`
+    : `${peer}|${quotaId}|${window}|${requester}`;
+}
+
+/** The current use of one quota by the facts' peer (or requester), as the increment it would take. */
+function quotaUse(q: Quota, facts: Facts, now: number, counters: QuotaCounters): QuotaIncrement {
+  const window = windowStart(q.period, now);
+  const requester = q.per === 'requester' ? (facts.requester ?? '') : undefined;
+  const key = quotaKey(facts.peer, q.id, window, requester);
+  return {
+    key,
+    peer: facts.peer,
+    ...(requester === undefined ? {} : { requester }),
+    quotaId: q.id,
+    counts: q.counts,
+    per: q.per,
+    period: q.period,
+    window,
+    limit: q.limit,
+    used: counters.get(key) ?? 0,
+  };
+}
+
+function describeUse(q: QuotaIncrement): string {
+  const whose = q.per === 'requester' ? `requester ${q.requester || '(not given)'}` : 'the peer';
+  return `quota ${q.quotaId}: ${q.used} of ${q.limit} ${q.counts} per ${q.period} used by ${whose} in the window from ${q.window}`;
+}
+
+/**
+ * Whether a decision hands out records, the unit of a `counts: records` quota: hits with their released
+ * fields, at `summary` or `record`. `exists` and `count` say that records match but release none; a `record`
+ * grant waiting for approval releases nothing until step 2, which counts the one record it delivers.
+ */
+export function releasesRecords(granted: Granularity | null, approvalRequired: boolean): boolean {
+  return (granted === 'summary' || granted === 'record') && !approvalRequired;
+}
+
+/** The records quotas a decision's release is counted against (empty: its release is not capped). */
+export function recordQuotas(decision: Decision): readonly QuotaIncrement[] {
+  if (!releasesRecords(decision.granted, decision.duties.approvalRequired)) return NO_QUOTA;
+  return decision.quota.filter((q) => q.counts === 'records');
 }

@@ -110,7 +110,7 @@ function describe(r: RuleTrace): string {
     case 'withholds-records':
       return 'applies: withholds the records it describes';
     case 'selected':
-      return `applies and is chosen: grants ${r.wouldGrant}`;
+      return `applies and is chosen: grants ${r.wouldGrant}${r.note ? `; ${r.note}` : ''}`;
     case 'outranked':
       return r.wouldGrant
         ? `applies but another permission is more generous (would grant ${r.wouldGrant})`

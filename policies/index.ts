@@ -9,7 +9,9 @@
  * 2. In the peer pipeline's decision step: `decideQuery(holder.require().engine, claims, now, counters)`
  *    (or `evaluate(engine, factsFromQuery(claims, dataset), now, counters)` per dataset), with `now` read once
  *    per request and `counters` the current quota usage from SQLite (keys are `QuotaIncrement.key`).
- *    On a permit, increment every `decision.quota[i].key` in the same transaction as the audit append.
+ *    On a permit, add one to every `decision.quota[i]` that `counts: exchanges`; once matched, add the number
+ *    of records released to every quota in `recordQuotas(decision)` (at most `thresholds.maxHits` are released,
+ *    the grant's cap lowered to what those quotas have left), atomically with the check that they still fit.
  * 3. Send the peer `toDecisionSummary(decision, 'peer')` (reason code and grant, no rule ids); record
  *    `toDecisionSummary(decision, 'operator')` (rule ids and `policyDigest`) in the ledger.
  * 4. Before matching, counting or answering `exists`, drop candidates with `!recordPasses(decision.recordFilter,
@@ -17,7 +19,7 @@
  *    `summary`/`record` release only `releaseFields(decision.fields, record)`. Honour `decision.duties`:
  *    `approvalRequired` queues a `record` grant for a disclosure officer; `notifyOwnerOnHit`, `handlingCode`
  *    and `retentionDays` travel with the answer and the ledger entry.
- * 5. CLI: `policy check` → `loadBundle` + `bundle.digest`; `policy test` → `runPolicyTests`; `policy explain`
+ * 5. CLI: `policy check` → `loadBundle` + `bundle.digest` + `policyWarnings` (printed, not fatal); `policy test` → `runPolicyTests`; `policy explain`
  *    → `explainFor(...).text`; `policy sign` → `signBundle(dir, pem)`.
  */
 export {
@@ -47,6 +49,8 @@ export {
   REASON_CODES,
   type ReasonCode,
   type RecordFilterPlan,
+  recordQuotas,
+  releasesRecords,
   type RuleTrace,
   windowStart,
 } from './evaluate.js';
@@ -89,6 +93,7 @@ export {
 export { decideQuery, factsFromQuery, type QueryDecisions } from './query.js';
 export { applyTransform, matchesFilter, type PolicyRecord, recordPasses, releaseFields } from './records.js';
 export type { PolicySource } from './source.js';
+export { policyWarnings } from './warnings.js';
 export {
   type CaseResult,
   DEFAULT_TEST_NOW,

@@ -9,6 +9,7 @@ import {
   type PolicyConditionsDoc,
   type PolicyFileDoc,
   type PolicyManifestDoc,
+  type PolicyQuotaDoc,
   type PolicyRecordFilterDoc,
   type PolicyRuleDoc,
   POLICY_SENSITIVITIES,
@@ -25,6 +26,7 @@ import {
   DEFAULT_MIN_SCORE,
   type Grant,
   type NormalisedBundle,
+  type Quota,
   type RecordFilter,
   type Rule,
   type RuleSource,
@@ -223,6 +225,29 @@ function checkShape(r: PolicyRuleDoc, base: string, at: At): void {
   if (r.effect === 'prohibit' && r.grant !== undefined)
     at(`${base}/grant`, 'is not allowed: a prohibition grants nothing');
   if (r.records) checkFilter(r.records, `${base}/records`, at);
+  if (r.grant?.quota !== undefined && r.grant.quotas !== undefined)
+    at(`${base}/grant/quotas`, 'is not allowed with `quota`: list every quota of the grant under `quotas`');
+  const ids = new Map<string, number>();
+  quotasOf(r).forEach((q, i) => {
+    const first = ids.get(q.id);
+    if (first === undefined) ids.set(q.id, i);
+    else
+      at(
+        `${base}/grant/quotas/${i}`,
+        `uses quota id "${q.id}" like quotas/${first}: give each quota of the grant its own id`,
+      );
+  });
+}
+
+/** A rule's quotas with defaults filled: `quota` is a list of one whose id defaults to the rule id. */
+function quotasOf(r: PolicyRuleDoc): Quota[] {
+  const fill = (q: PolicyQuotaDoc, defaultId: (counts: string, per: string) => string): Quota => {
+    const counts = q.counts ?? 'exchanges';
+    const per = q.per ?? 'peer';
+    return { id: q.id ?? defaultId(counts, per), limit: q.limit, period: q.period, counts, per };
+  };
+  if (r.grant?.quota) return [fill(r.grant.quota, () => r.id)];
+  return (r.grant?.quotas ?? []).map((q) => fill(q, (counts, per) => `${r.id}.${counts}.${per}`));
 }
 
 function checkFilter(f: PolicyRecordFilterDoc, base: string, at: At): void {
@@ -242,22 +267,23 @@ function checkQuotas(
   sources: ReadonlyMap<string, RuleSource>,
   issues: Issue[],
 ): void {
-  const byId = new Map<string, Rule>();
+  const byId = new Map<string, { rule: Rule; quota: Quota }>();
   for (const r of rules) {
-    const q = r.grant?.quota;
-    if (!q) continue;
-    const other = byId.get(q.id);
-    if (
-      other?.grant?.quota &&
-      (other.grant.quota.limit !== q.limit || other.grant.quota.period !== q.period)
-    ) {
+    for (const q of r.grant?.quotas ?? []) {
+      const other = byId.get(q.id);
+      if (!other) {
+        byId.set(q.id, { rule: r, quota: q });
+        continue;
+      }
+      const o = other.quota;
+      if (o.limit === q.limit && o.period === q.period && o.counts === q.counts && o.per === q.per) continue;
       const src = sources.get(r.id);
       issues.push({
         ...(src ? { file: src.file, ...(src.line === undefined ? {} : { line: src.line }) } : {}),
         path: '',
-        message: `rule "${r.id}" shares quota "${q.id}" with rule "${other.id}" but with another limit or period`,
+        message: `rule "${r.id}" shares quota "${q.id}" with rule "${other.rule.id}" but with another limit, period, counts or per`,
       });
-    } else byId.set(q.id, r);
+    }
   }
 }
 
@@ -352,14 +378,14 @@ function normaliseRule(r: PolicyRuleDoc): Rule {
     // Null prototype: field names are operator-written keys, later used as lookups.
     const fields: Record<string, Grant['fields'][string]> = Object.create(null);
     for (const k of Object.keys(g.fields ?? {}).sort()) fields[k] = g.fields![k]!;
+    // A set: sorted by id so the order they are listed in does not change the digest.
+    const quotas = quotasOf(r).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
     grant = {
       maxGranularity: g.maxGranularity,
       fields,
       minScore: g.minScore ?? DEFAULT_MIN_SCORE,
       maxHits: g.maxHits ?? DEFAULT_MAX_HITS,
-      ...(g.quota === undefined
-        ? {}
-        : { quota: { id: g.quota.id ?? r.id, limit: g.quota.limit, period: g.quota.period } }),
+      ...(quotas.length === 0 ? {} : { quotas }),
       duties: {
         approvalBeforeRecord: g.duties?.approvalBeforeRecord ?? false,
         notifyOwnerOnHit: g.duties?.notifyOwnerOnHit ?? false,

@@ -3,7 +3,9 @@ import type {
   FieldTransform,
   Granularity,
   PolicySensitivity,
+  QuotaCounts,
   QuotaPeriod,
+  QuotaScope,
   SubjectKind,
 } from '../contracts/index.js';
 
@@ -40,11 +42,22 @@ export interface Duties {
   readonly retentionDays?: number;
 }
 
+/**
+ * A limit on how much a permission gives out per period. `counts: exchanges` counts answered queries (the
+ * permission is skipped once `limit` are used); `counts: records` counts the records released at `summary` or
+ * `record` (a query is answered while some are left, with at most what is left). `per: peer` counts for the
+ * requesting agency, `per: requester` for each of its officers (the query's pseudonymous `requester.id`).
+ */
 export interface Quota {
-  /** Counter id; defaults to the rule id. Rules naming the same id share one counter. */
+  /**
+   * Counter id; defaults to the rule id for `quota`, to `<rule id>.<counts>.<per>` in a `quotas` list. Rules
+   * naming the same id share one counter (and must agree on its limit, period, counts and per).
+   */
   readonly id: string;
   readonly limit: number;
   readonly period: QuotaPeriod;
+  readonly counts: QuotaCounts;
+  readonly per: QuotaScope;
 }
 
 export interface Grant {
@@ -53,7 +66,8 @@ export interface Grant {
   readonly fields: Readonly<Record<string, FieldTransform>>;
   readonly minScore: number;
   readonly maxHits: number;
-  readonly quota?: Quota;
+  /** Absent when the permission has no quota (then it is an unbounded export: docs/policies.md). */
+  readonly quotas?: readonly Quota[];
   readonly duties: Duties;
 }
 

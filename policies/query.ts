@@ -7,6 +7,7 @@ import { type Decision, evaluate, type Facts, type QuotaCounters, type ReasonCod
 export function factsFromQuery(claims: QueryClaims, dataset: string): Facts {
   return {
     peer: claims.iss,
+    requester: claims.requester.id,
     purpose: claims.purpose,
     legalBasis: claims.legalBasis,
     subjectKind: claims.subject.kind,
@@ -30,8 +31,9 @@ export interface QueryDecisions {
 
 /**
  * Decide a query for every dataset it names, or, when it names none, for every dataset in the catalogue that
- * holds its subject kind. Quota use is threaded through the datasets, so two datasets under one shared quota
- * cannot both take its last unit.
+ * holds its subject kind. Exchange quota use is threaded through the datasets, so two datasets under one
+ * shared quota cannot both take its last unit. Records quotas are taken later, by what the match step
+ * releases (one dataset after the other), so they need no threading here.
  */
 export function decideQuery(
   engine: CompiledPolicy,
@@ -46,7 +48,7 @@ export function decideQuery(
   const view: QuotaCounters = { get: (k) => (counters.get(k) ?? 0) + (overlay.get(k) ?? 0) };
   const datasets = names.map((dataset) => {
     const d = evaluate(engine, factsFromQuery(claims, dataset), now, view);
-    for (const q of d.quota) overlay.set(q.key, (overlay.get(q.key) ?? 0) + 1);
+    for (const q of d.quota) if (q.counts === 'exchanges') overlay.set(q.key, (overlay.get(q.key) ?? 0) + 1);
     return d;
   });
   const permits = datasets.filter((d) => d.effect === 'permit');

@@ -15,6 +15,7 @@ import { type LoadOptions, loadBundle } from './bundle.js';
 import type { PolicyContext } from './context.js';
 import { type Decision, evaluate, quotaKey, windowStart } from './evaluate.js';
 import { type PolicyBundle, TESTS_DIR } from './load.js';
+import type { Quota } from './model.js';
 import { recordPasses, releaseFields } from './records.js';
 import { locate, parseSource } from './source.js';
 
@@ -29,6 +30,7 @@ interface CaseDoc {
   now?: string;
   facts: {
     peer: string;
+    requester?: string;
     purpose: string;
     legalBasis?: string;
     subjectKind: SubjectKind;
@@ -49,6 +51,8 @@ interface CaseDoc {
     ruleIds?: string[];
     fields?: Record<string, FieldTransform>;
     approvalRequired?: boolean;
+    notifyOwnerOnHit?: boolean;
+    maxHits?: number;
     withheld?: boolean;
     released?: Record<string, string>;
   };
@@ -116,7 +120,7 @@ export function runPolicyTests(dir: string, ctx: PolicyContext, options: LoadOpt
     const doc = parsed.value;
     doc.cases.forEach((c, i) => {
       for (const q of Object.keys(c.quotaUsed ?? {}))
-        if (!quotaPeriod(bundle, q))
+        if (!quotaNamed(bundle, q))
           issues.push(
             ...locate(parsed, [
               { path: `/cases/${i}/quotaUsed/${q}`, message: `names unknown quota "${q}"` },
@@ -147,8 +151,12 @@ export function runPolicyTests(dir: string, ctx: PolicyContext, options: LoadOpt
   };
 }
 
-function quotaPeriod(bundle: PolicyBundle, quotaId: string) {
-  return bundle.normalised.rules.find((r) => r.grant?.quota?.id === quotaId)?.grant?.quota?.period;
+function quotaNamed(bundle: PolicyBundle, quotaId: string): Quota | undefined {
+  for (const r of bundle.normalised.rules) {
+    const q = r.grant?.quotas?.find((x) => x.id === quotaId);
+    if (q) return q;
+  }
+  return undefined;
 }
 
 function runCase(
@@ -160,9 +168,11 @@ function runCase(
 ): CaseResult {
   const now = Date.parse(c.now ?? fileNow ?? DEFAULT_TEST_NOW);
   const counters = new Map<string, number>();
-  for (const [q, used] of Object.entries(c.quotaUsed ?? {})) {
-    const period = quotaPeriod(bundle, q)!;
-    counters.set(quotaKey(c.facts.peer, q, windowStart(period, now)), used);
+  // `quotaUsed` is the use of the case's peer, or, for a `per: requester` quota, of the case's requester.
+  for (const [id, used] of Object.entries(c.quotaUsed ?? {})) {
+    const q = quotaNamed(bundle, id)!;
+    const requester = q.per === 'requester' ? (c.facts.requester ?? '') : undefined;
+    counters.set(quotaKey(c.facts.peer, id, windowStart(q.period, now), requester), used);
   }
   const decision = evaluate(bundle.engine, c.facts, now, counters);
   const failures: string[] = [];
@@ -178,6 +188,8 @@ function runCase(
   check('ruleIds', e.ruleIds && [...e.ruleIds].sort(), [...decision.ruleIds].sort());
   check('fields', e.fields && sortedObject(e.fields), sortedObject(decision.fields));
   check('approvalRequired', e.approvalRequired, decision.duties.approvalRequired);
+  check('notifyOwnerOnHit', e.notifyOwnerOnHit, decision.duties.notifyOwnerOnHit);
+  check('maxHits', e.maxHits, decision.thresholds.maxHits);
   if (e.withheld !== undefined || e.released !== undefined) {
     if (!c.record) failures.push('expect.withheld/released needs a `record` in the case');
     else {

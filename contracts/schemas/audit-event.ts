@@ -63,6 +63,7 @@ export const AUDIT_EVENT_KINDS = [
   'key-changed',
   'witness-conflict',
   'ledger-purged',
+  'peer-enumeration-suspected',
 ] as const;
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];
 
@@ -264,6 +265,15 @@ export const auditEventSchema = {
       false,
     ),
     kindSchema('ledger-purged', ['local'], { before: time, purged: count }, ['before', 'purged'], false),
+    // A peer's queries crossed the enumeration thresholds (gateway/responder/enumeration-watch.ts): once per
+    // episode, with the window's numbers. No subject: what it asked about is in the exchanges' own entries.
+    kindSchema(
+      'peer-enumeration-suspected',
+      ['local'],
+      { peer: agencyId, since: time, queries: count, hitQueries: count, distinctSubjects: count },
+      ['peer', 'since', 'queries', 'hitQueries', 'distinctSubjects'],
+      false,
+    ),
   ],
 } as const;
 
@@ -388,7 +398,16 @@ export type AuditEvent =
       size: number;
       evidenceDigest: Digest;
     })
-  | (EventBase & { kind: 'ledger-purged'; direction: 'local'; before: string; purged: number });
+  | (EventBase & { kind: 'ledger-purged'; direction: 'local'; before: string; purged: number })
+  | (EventBase & {
+      kind: 'peer-enumeration-suspected';
+      direction: 'local';
+      peer: string;
+      since: string;
+      queries: number;
+      hitQueries: number;
+      distinctSubjects: number;
+    });
 
 /** The committed form: what the leaf hashes (RFC 8785), with the schema version and the body's digest. */
 export type CommittedAuditEvent = AuditEvent & { v: 1; bodyDigest: Digest | null };

@@ -154,6 +154,49 @@ export const nodeConfigSchema = {
         },
       },
     },
+    api: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description: 'The analyst, officer and auditor API (`/api/v1/`).',
+      properties: {
+        searchLimits: {
+          type: 'object',
+          additionalProperties: false,
+          default: {},
+          description:
+            'Searches (and pivots) one analyst may start; over either limit a search is refused with 429 before any query is signed or sent.',
+          properties: {
+            perMinute: { type: 'integer', minimum: 1, maximum: 100000, default: 30 },
+            perDay: { type: 'integer', minimum: 1, maximum: 10000000, default: 1000 },
+          },
+        },
+      },
+    },
+    enumerationWatch: {
+      type: 'object',
+      additionalProperties: false,
+      default: {},
+      description:
+        "When a peer's queries look like bulk extraction: mosaic_peer_enumeration_suspected{peer}, a warning in the log and a ledger admin event (docs/operations.md).",
+      properties: {
+        windowSeconds: { type: 'integer', minimum: 60, maximum: 604800, default: 3600 },
+        distinctSubjects: {
+          type: 'integer',
+          minimum: 2,
+          maximum: 1000000,
+          default: 200,
+          description: 'Distinct subjects one peer asks about in one window, at least.',
+        },
+        hitRatio: {
+          type: 'number',
+          minimum: 0,
+          maximum: 1,
+          default: 0.5,
+          description: "Share of the window's queries that found something, at least.",
+        },
+      },
+    },
     telemetry: {
       type: 'object',
       additionalProperties: false,

@@ -33,6 +33,17 @@ export type PolicySensitivity = Sensitivity;
 export const QUOTA_PERIODS = ['hour', 'day', 'week', 'month'] as const;
 export type QuotaPeriod = (typeof QUOTA_PERIODS)[number];
 
+/** What a quota counts: answered queries (`exchanges`, the default) or records released at summary/record. */
+export const QUOTA_COUNTS = ['exchanges', 'records'] as const;
+export type QuotaCounts = (typeof QUOTA_COUNTS)[number];
+
+/** Whose use a quota counts: the requesting agency's, or each of its officers' (the query's `requester.id`). */
+export const QUOTA_SCOPES = ['peer', 'requester'] as const;
+export type QuotaScope = (typeof QUOTA_SCOPES)[number];
+
+/** A grant may carry this many quotas (e.g. records per peer and per requester, exchanges per peer). */
+export const MAX_QUOTAS_PER_GRANT = 4;
+
 /** `keep`, `mask`, `year-only`, `drop`, or `truncate:N` with 1 ≤ N ≤ 9999. */
 export const TRANSFORM_PATTERN = '^(keep|mask|year-only|drop|truncate:[1-9][0-9]{0,3})$';
 export type FieldTransform = 'keep' | 'mask' | 'year-only' | 'drop' | `truncate:${number}`;
@@ -40,6 +51,8 @@ export type FieldTransform = 'keep' | 'mask' | 'year-only' | 'drop' | `truncate:
 /** Field names as the entity model writes attributes; `*` stands for every other field of the dataset. */
 const FIELD_NAME_PATTERN = '^(\\*|[A-Za-z][A-Za-z0-9_]{0,63})$';
 const ruleIdPattern = '^[a-z0-9][a-z0-9._-]{0,63}$';
+/** A quota id: a rule id, or the default `<rule id>.<counts>.<per>` of a quota in a `quotas` list. */
+const quotaIdPattern = '^[a-z0-9][a-z0-9._-]{0,95}$';
 const flag = { type: 'string', pattern: '^[a-z][a-z0-9-]{0,31}$' } as const;
 const selectorName = { type: 'string', pattern: '^[a-zA-Z]{1,32}$' } as const;
 
@@ -82,6 +95,19 @@ const recordFilter = {
   },
 } as const;
 
+const quota = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['limit', 'period'],
+  properties: {
+    id: { type: 'string', pattern: ruleIdPattern },
+    limit: { type: 'integer', minimum: 1, maximum: 100000000 },
+    period: { enum: QUOTA_PERIODS },
+    counts: { enum: QUOTA_COUNTS },
+    per: { enum: QUOTA_SCOPES },
+  },
+} as const;
+
 const grant = {
   type: 'object',
   additionalProperties: false,
@@ -96,16 +122,8 @@ const grant = {
     },
     minScore: { type: 'number', minimum: 0, maximum: 1 },
     maxHits: { type: 'integer', minimum: 1, maximum: 10000 },
-    quota: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['limit', 'period'],
-      properties: {
-        id: { type: 'string', pattern: ruleIdPattern },
-        limit: { type: 'integer', minimum: 1, maximum: 100000000 },
-        period: { enum: QUOTA_PERIODS },
-      },
-    },
+    quota,
+    quotas: { type: 'array', minItems: 1, maxItems: MAX_QUOTAS_PER_GRANT, items: quota },
     duties: {
       type: 'object',
       additionalProperties: false,
@@ -166,6 +184,7 @@ const facts = {
   required: ['peer', 'purpose', 'subjectKind', 'granularity', 'dataset'],
   properties: {
     peer: agencyId,
+    requester: { type: 'string', pattern: '^[A-Za-z0-9_-]{4,64}$' },
     purpose: identifier,
     legalBasis: { type: 'string', minLength: 1, maxLength: 256 },
     subjectKind: { enum: SUBJECT_KINDS },
@@ -197,7 +216,7 @@ export const policyCasesSchema = {
           quotaUsed: {
             type: 'object',
             maxProperties: 64,
-            propertyNames: { pattern: ruleIdPattern },
+            propertyNames: { pattern: quotaIdPattern },
             additionalProperties: { type: 'integer', minimum: 0 },
           },
           record: {
@@ -238,6 +257,13 @@ export const policyCasesSchema = {
                 additionalProperties: { type: 'string', pattern: TRANSFORM_PATTERN },
               },
               approvalRequired: { type: 'boolean' },
+              notifyOwnerOnHit: { type: 'boolean' },
+              maxHits: {
+                type: 'integer',
+                minimum: 0,
+                description:
+                  "The hit cap: the grant's maxHits, lowered to what its records quotas have left.",
+              },
               withheld: { type: 'boolean', description: 'The record is withheld by the record filter.' },
               released: {
                 description: 'The attributes released from the record after the filter and the transforms.',
@@ -272,12 +298,21 @@ export interface PolicyRecordFilterDoc {
   withoutFlags?: string[];
 }
 
+export interface PolicyQuotaDoc {
+  id?: string;
+  limit: number;
+  period: QuotaPeriod;
+  counts?: QuotaCounts;
+  per?: QuotaScope;
+}
+
 export interface PolicyGrantDoc {
   maxGranularity: (typeof GRANULARITIES)[number];
   fields?: Record<string, FieldTransform>;
   minScore?: number;
   maxHits?: number;
-  quota?: { id?: string; limit: number; period: QuotaPeriod };
+  quota?: PolicyQuotaDoc;
+  quotas?: PolicyQuotaDoc[];
   duties?: {
     approvalBeforeRecord?: boolean;
     notifyOwnerOnHit?: boolean;

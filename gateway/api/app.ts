@@ -117,6 +117,9 @@ export function problemHandler(logger: Logger): ErrorRequestHandler {
       res.end();
       return;
     }
+    // A limit's refusal carries the seconds to wait as its detail (RFC 9110 §10.2.3).
+    if (problem.status === 429 && isMosaicError(error) && /^[1-9][0-9]{0,8}$/.test(error.detail ?? ''))
+      res.setHeader('retry-after', error.detail!);
     res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   };
 }

@@ -16,15 +16,24 @@ import { initNode, NODE_FILES } from '../node/init.js';
 import { MosaicNode, type NodeDeps } from '../node/node.js';
 import { DEMO_DATA_FILE, seedAgency } from './data/seed.js';
 
-/** The demo's fictional agencies: four countries, four kinds of agency, one joint investigation team. */
+/**
+ * The demo's fictional agencies: four countries, four kinds of agency, one joint investigation team. The
+ * police and the border police, which identify and refer victims in their countries, are also the designated
+ * victim-protection bodies: the group the example bundles bind the `victim-protection` purpose to.
+ */
 export const DEMO_AGENCIES = [
   {
     id: 'ro-police',
     name: 'Romanian Police, Directorate for Trafficking',
     country: 'RO',
-    groups: ['jit-danube'],
+    groups: ['jit-danube', 'victim-protection-bodies'],
   },
-  { id: 'hu-border', name: 'Hungarian Border Police', country: 'HU', groups: ['jit-danube'] },
+  {
+    id: 'hu-border',
+    name: 'Hungarian Border Police',
+    country: 'HU',
+    groups: ['jit-danube', 'victim-protection-bodies'],
+  },
   { id: 'at-labour', name: 'Austrian Labour Inspectorate', country: 'AT', groups: [] },
   { id: 'nl-fiu', name: 'Netherlands Financial Intelligence Unit', country: 'NL', groups: ['jit-danube'] },
 ] as const;

@@ -203,6 +203,7 @@ export function windowEnd(
 export function factsOf(row: InRow): ReleaseFacts {
   return {
     peer: row.peer,
+    requester: row.requester,
     purpose: row.purpose,
     legalBasis: row.legal_basis,
     subjectKind: row.subject_kind ?? '',

@@ -14,6 +14,8 @@ import {
 /** What the policy is asked about a step-2 request: the hit's facts and the request's. */
 export interface ReleaseFacts {
   readonly peer: string;
+  /** The requesting analyst's pseudonym (per-requester quotas). */
+  readonly requester: string;
   readonly purpose: string;
   readonly legalBasis: string;
   readonly subjectKind: string;
@@ -73,6 +75,7 @@ export async function checkRelease(
     bundle.engine,
     {
       peer: facts.peer,
+      requester: facts.requester,
       purpose: facts.purpose,
       legalBasis: facts.legalBasis,
       subjectKind: facts.subjectKind as never,

@@ -133,6 +133,12 @@ export function createNodeMetrics() {
     refusalsIn: registry.register(
       new Counter('mosaic_peer_refusals_in_total', 'Peer queries refused before a decision, by error code.'),
     ),
+    searchesLimited: registry.register(
+      new Counter(
+        'mosaic_searches_limited_total',
+        'Searches refused before any query was sent because the analyst reached api.searchLimits, by limit (minute, day).',
+      ),
+    ),
     queriesOut: registry.register(
       new Counter('mosaic_peer_queries_out_total', 'Queries sent to peers, by peer and resulting status.'),
     ),

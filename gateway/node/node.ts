@@ -6,7 +6,12 @@ import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { type AuditEvent, isMosaicError, type NodeConfig, sha256Digest } from '../../contracts/index.js';
 import { type Connector, openSqliteConnector } from '../../connectors/index.js';
-import { contextFromTrustList, PolicyHolder, type PolicyOfficerJwk } from '../../policies/index.js';
+import {
+  contextFromTrustList,
+  PolicyHolder,
+  type PolicyOfficerJwk,
+  policyWarnings,
+} from '../../policies/index.js';
 import { createApiApp } from '../api/app.js';
 import { type AuditLedger, openLedger } from '../../audit/index.js';
 import { formatIssues, loadNodeConfig } from '../config/load.js';
@@ -17,6 +22,7 @@ import type { DisclosureAuditPort } from '../disclosure/audit-port.js';
 import { DisclosureDesk } from '../disclosure/owner.js';
 import { DisclosureRequests } from '../disclosure/requester.js';
 import { dataMatcher } from '../responder/data-matcher.js';
+import { EnumerationWatch } from '../responder/enumeration-watch.js';
 import { HitRefStore } from '../responder/hit-refs.js';
 import { MatchPool } from '../responder/match-pool.js';
 import { policyDecisions } from '../responder/policy-decisions.js';
@@ -43,6 +49,7 @@ import { fetchTrustList } from '../trust/source.js';
 import { CaseStore } from '../search/cases.js';
 import type { OutboundAuditPort } from '../search/outbound-audit.js';
 import { searchRoutes } from '../search/routes.js';
+import { SearchLimiter } from '../search/limits.js';
 import { SearchService } from '../search/service.js';
 import { GraphService, graphRoutes } from '../graph/index.js';
 import { MOSAIC_VERSION } from '../version.js';
@@ -93,6 +100,8 @@ export class MosaicNode {
   readonly connector: Connector | undefined;
   readonly policies: PolicyHolder | undefined;
   readonly quotas: QuotaStore;
+  /** Per peer: distinct subjects and hit ratio, and the enumeration alarm (docs/operations.md). */
+  readonly enumerationWatch: EnumerationWatch;
   readonly hitRefs: HitRefStore;
   /** The match threads (undefined: matching runs on the event loop). */
   readonly #matchPool: MatchPool | undefined;
@@ -217,8 +226,17 @@ export class MosaicNode {
           )
         : undefined;
     const matcher =
-      deps.matcher ?? (this.connector ? dataMatcher(this.connector, this.hitRefs, this.#matchPool) : noData);
+      deps.matcher ??
+      (this.connector ? dataMatcher(this.connector, this.hitRefs, this.#matchPool, this.quotas) : noData);
     const audit = deps.audit ?? this.ledgerAudit;
+    this.enumerationWatch = new EnumerationWatch(
+      () => this.config.enumerationWatch,
+      (pattern) => {
+        this.logger.warn('peer query pattern looks like enumeration', { ...pattern });
+        void this.#adminEvent({ kind: 'peer-enumeration-suspected', direction: 'local', ...pattern });
+      },
+      this.#clock,
+    );
     const steps = createQueryPipeline({
       self: config.agency.id,
       trust: this.trust,
@@ -227,6 +245,7 @@ export class MosaicNode {
       signer: () => this.#identity.signingKey,
       decisions: decisions as DecisionPort,
       matcher: matcher as MatchPort,
+      observer: this.enumerationWatch,
       audit,
       protocol: config.protocol,
     });
@@ -271,6 +290,7 @@ export class MosaicNode {
       logger: this.logger,
       metrics: this.metrics,
       onPeerOutcome: (peer, up) => this.#peerHealth.set(peer, up),
+      limits: new SearchLimiter(this.db, () => this.config.api.searchLimits, this.metrics.searchesLimited),
     });
     this.graphs = new GraphService({
       db: this.db,
@@ -291,6 +311,7 @@ export class MosaicNode {
 
   #registerGauges(): void {
     const r = this.metrics.registry;
+    for (const g of this.enumerationWatch.gauges()) r.register(g);
     r.register(
       new Gauge('mosaic_trust_list_version', 'Version of the trust list in force.', () => {
         const v = this.trust.snapshot?.list.version;
@@ -409,6 +430,12 @@ export class MosaicNode {
         if (refs > 0) node.logger.info('expired hit references deleted', { count: refs });
       } catch (err) {
         node.logger.error('hit reference sweep failed', { error: String(err) });
+      }
+      try {
+        // Quota windows last a month at most: counters of windows that began over 32 days ago are over.
+        node.quotas.purgeBefore(new Date(node.#clock() - 32 * 86_400_000).toISOString());
+      } catch (err) {
+        node.logger.error('quota sweep failed', { error: String(err) });
       }
       node.disclosureRequests
         .purgeExpired()
@@ -689,6 +716,9 @@ export class MosaicNode {
       version: result.bundle.version,
       digest: result.bundle.digest,
     });
+    const warnings = policyWarnings(result.bundle);
+    if (warnings.length > 0)
+      this.logger.warn('policy bundle has unbounded grants', { problems: formatIssues(warnings) });
     return 'loaded';
   }
 

@@ -44,6 +44,12 @@ export interface MatchPort<Grant = unknown> {
   match(query: VerifiedQuery, decision: QueryDecision<Grant>): DatasetResult[] | Promise<DatasetResult[]>;
 }
 
+/** Told of every decided and matched query before it is recorded, e.g. to watch a peer's pattern. */
+export interface QueryObserver {
+  /** Synchronous and cheap; must not throw. */
+  observe(query: VerifiedQuery, results: readonly DatasetResult[]): void;
+}
+
 /** What the responder is about to release, given to the audit port before anything leaves the node. */
 export interface ExchangeRecord {
   readonly query: VerifiedQuery;

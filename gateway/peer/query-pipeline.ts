@@ -21,7 +21,14 @@ import { randomId } from '../random.js';
 import { tracer } from '../tracing.js';
 import type { Member, TrustStore } from '../trust/trust-list.js';
 import type { PeerIdentity } from './identity.js';
-import type { AuditPort, DecisionPort, MatchPort, QueryDecision, VerifiedQuery } from './ports.js';
+import type {
+  AuditPort,
+  DecisionPort,
+  MatchPort,
+  QueryDecision,
+  QueryObserver,
+  VerifiedQuery,
+} from './ports.js';
 import type { RateLimiter } from './rate-limit.js';
 import type { ReplayStore } from './replay-store.js';
 
@@ -41,6 +48,8 @@ export interface PipelineDeps extends EnvelopeDeps {
   readonly signer: () => SigningKey;
   readonly decisions: DecisionPort;
   readonly matcher: MatchPort;
+  /** Watches each peer's queries (enumeration); optional. */
+  readonly observer?: QueryObserver;
   readonly audit: AuditPort;
 }
 
@@ -172,6 +181,10 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
     ex.results = await deps.matcher.match(verified(ex), ex.decision!);
   }
 
+  function watchPattern(ex: Exchange): void {
+    deps.observer?.observe(verified(ex), ex.results!);
+  }
+
   async function appendAudit(ex: Exchange): Promise<void> {
     // Audit first (DESIGN principle 4): if this rejects, the response is never built, let alone sent.
     ex.responseJti = randomId();
@@ -204,6 +217,7 @@ export function createQueryPipeline(deps: PipelineDeps): readonly Step[] {
     validateQuery,
     decide,
     match,
+    watchPattern,
     appendAudit,
     signResponse,
   ];

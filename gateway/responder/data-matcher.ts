@@ -1,9 +1,10 @@
 import type { DatasetResult, Hit } from '../../contracts/index.js';
 import type { Connector, MatchHit } from '../../connectors/index.js';
-import { type Decision, releaseFields } from '../../policies/index.js';
+import { type Decision, recordQuotas, releaseFields } from '../../policies/index.js';
 import type { MatchPort, QueryDecision, VerifiedQuery } from '../peer/ports.js';
 import type { HitRefStore } from './hit-refs.js';
 import { type DatasetSearch, type MatchPool, searchDataset } from './match-pool.js';
+import type { RecordQuotaPort } from './quota-store.js';
 
 /**
  * The match step: run the query's subject through the connector and scorer for every permitted dataset, then
@@ -12,7 +13,12 @@ import { type DatasetSearch, type MatchPool, searchDataset } from './match-pool.
  * transform. Evidence names fields and weights, never values. A `record` grant that requires approval
  * answers with the hits but no fields (reason APPROVAL_REQUIRED); the record travels only through step 2.
  */
-export function dataMatcher(connector: Connector, refs: HitRefStore, pool?: MatchPool): MatchPort<Decision> {
+export function dataMatcher(
+  connector: Connector,
+  refs: HitRefStore,
+  pool?: MatchPool,
+  quotas?: RecordQuotaPort,
+): MatchPort<Decision> {
   return {
     async match(q: VerifiedQuery, decision: QueryDecision<Decision>): Promise<DatasetResult[]> {
       const out: DatasetResult[] = [];
@@ -33,7 +39,27 @@ export function dataMatcher(connector: Connector, refs: HitRefStore, pool?: Matc
           recordFilter: grant.recordFilter,
           now: q.now,
         };
-        const passing = pool?.usable ? await pool.match(search) : await searchDataset(connector, search);
+        const found = pool?.usable ? await pool.match(search) : await searchDataset(connector, search);
+        // Records quotas count what is released, taken now that it is known: the decision capped maxHits at
+        // what they had left, and `take` caps again atomically for answers matched meanwhile. Without a
+        // store to count in, nothing under such a quota is released (fail closed).
+        const counted = recordQuotas(grant);
+        const allowed = counted.length === 0 ? found.length : quotas ? quotas.take(counted, found.length) : 0;
+        if (allowed === 0 && found.length > 0) {
+          // Used up by answers matched meanwhile: say so, rather than answer as if nothing matched.
+          out.push({
+            dataset: d.dataset,
+            decision: {
+              ...d.decision,
+              effect: 'deny',
+              reasonCode: 'QUOTA_EXCEEDED',
+              granted: null,
+              coarsened: false,
+            },
+          });
+          continue;
+        }
+        const passing = allowed === found.length ? found : found.slice(0, allowed);
         if (grant.granted === 'exists') {
           out.push({ dataset: d.dataset, decision: d.decision, exists: passing.length > 0 });
         } else if (grant.granted === 'count') {

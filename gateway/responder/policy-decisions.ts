@@ -22,9 +22,14 @@ export function policyDecisions(holder: PolicyHolder, quotas: QuotaStore): Decis
       const bundle = holder.current();
       if (!bundle) return { overall: NO_POLICY, datasets: [] };
       const decided = decideQuery(bundle.engine, q.claims, q.now, quotas);
-      // Quota is taken when the permit is given, before anything is matched: a failure later never refunds
-      // it, which errs on the side of sharing less.
-      quotas.consume(decided.datasets.flatMap((d) => (d.effect === 'permit' ? d.quota : [])));
+      // Exchange quotas are taken when the permit is given, before anything is matched: a failure later never
+      // refunds them, which errs on the side of sharing less. Records quotas are taken by the match step, by
+      // the number of records it releases (data-matcher.ts).
+      quotas.consume(
+        decided.datasets
+          .flatMap((d) => (d.effect === 'permit' ? d.quota : []))
+          .filter((q) => q.counts === 'exchanges'),
+      );
       return {
         overall: { ...decided.overall, ruleIds: [], policyDigest: bundle.digest },
         datasets: decided.datasets.map((d) => ({

@@ -22,7 +22,10 @@ export function searchRoutes(searches: SearchService): RouteDef[] {
       path: '/searches',
       roles: ['analyst'],
       operationId: 'startSearch',
-      summary: 'Start a federated search: one signed query per target peer, answers arrive asynchronously.',
+      summary:
+        'Start a federated search: one signed query per target peer, answers arrive asynchronously. Each analyst ' +
+        'may start api.searchLimits.perMinute searches in any 60 s and perDay per UTC day; beyond, 429 ' +
+        'MOSAIC_ERR_SEARCH_RATE_LIMITED or MOSAIC_ERR_SEARCH_DAILY_LIMIT with Retry-After, and nothing is sent.',
       body: searchRequestSchema,
       success: { status: 202, description: 'The search, with every target peer `pending`.' },
       handler: (req, res) => {

@@ -20,6 +20,7 @@ import type { TrustStore } from '../trust/trust-list.js';
 import type { User } from '../users/store.js';
 import type { OutboundAuditPort, PeerStatusName } from './outbound-audit.js';
 import type { CaseStore } from './cases.js';
+import type { SearchLimiter } from './limits.js';
 
 export interface PeerStatus {
   readonly agency: string;
@@ -64,6 +65,8 @@ export interface SearchServiceOptions {
   readonly onPeerOutcome?: (peer: string, up: boolean) => void;
   /** How many peers are asked at once. */
   readonly concurrency?: number;
+  /** Per-analyst limits on starting searches (api.searchLimits); none when absent. */
+  readonly limits?: SearchLimiter;
 }
 
 /** A search whose every peer has ended: `partial` if any did not answer, `failed` if a required one did not. */
@@ -213,6 +216,9 @@ export class SearchService {
         });
       }
     }
+    // The analyst's search limits, last of the checks that refuse a bad request (which is not counted) and
+    // before anything is claimed, signed or sent.
+    this.#o.limits?.take(user.id, now);
     this.#o.cases.claim(request.caseRef, user, new Date(now));
     const state: SearchState = {
       id: randomUUID(),

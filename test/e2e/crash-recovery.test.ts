@@ -254,6 +254,11 @@ describe('SIGKILL of a node during load, then restart', () => {
     }
     const imported = await provisionPersons(fed, B, FIXTURES);
     expect(imported.code, imported.err).toBe(0);
+    // One analyst drives the whole load: well past the default api.searchLimits (30 a minute).
+    writeFileSync(
+      config[A]!,
+      `${readFileSync(config[A]!, 'utf8')}api: { searchLimits: { perMinute: 100000, perDay: 1000000 } }\n`,
+    );
     const user = async (id: string, role: string) =>
       /token: (\S+)/.exec(
         await cliOk(['user', 'add', '--config', config[id]!, '--name', `${role}-1`, '--role', role]),

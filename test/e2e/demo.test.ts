@@ -184,6 +184,14 @@ describe('the demo federation: the walkthrough through the API', () => {
       nationality: 'RO',
       city: 'Schwechat',
     });
+    // A purpose is a claim: the FIU, not a designated victim-protection body, gets nothing by claiming it.
+    const claimed = await search('nl-fiu', {
+      subject,
+      purpose: 'victim-protection',
+      targets: { agencies: ['at-labour'] },
+    });
+    expect(claimed.get('at-labour')).toMatchObject({ status: 'denied', reasonCode: 'PROHIBITED' });
+    expect(result(claimed.get('at-labour'), 'persons')?.hits).toBeUndefined();
   });
 
   it('step 4: the inspectorate releases the foreman’s full record only after its officer approves', async () => {

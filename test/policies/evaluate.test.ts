@@ -282,6 +282,8 @@ describe('evaluate: quotas per peer and period', () => {
         key: 'hu-border|wide|2026-11-29T00:00:00.000Z',
         peer: 'hu-border',
         quotaId: 'wide',
+        counts: 'exchanges',
+        per: 'peer',
         period: 'day',
         window: '2026-11-29T00:00:00.000Z',
         limit: 2,
@@ -335,6 +337,7 @@ describe('evaluate: quotas per peer and period', () => {
     ]);
     const claims = {
       iss: 'hu-border',
+      requester: { id: 'officer-1', role: 'analyst' },
       purpose: 'trafficking-investigation',
       legalBasis: 'x',
       subject: { kind: 'person', selectors: { fullName: 'Ion Popescu' } },
@@ -350,6 +353,7 @@ describe('evaluate: quotas per peer and period', () => {
     const b = bundleOf([permit({})]);
     const claims = {
       iss: 'hu-border',
+      requester: { id: 'officer-1', role: 'analyst' },
       purpose: 'trafficking-investigation',
       legalBasis: 'x',
       subject: { kind: 'phone', selectors: { number: '+40721234567' } },

@@ -11,4 +11,12 @@ export const apiErrors = {
   MOSAIC_ERR_API_NO_TARGETS: { status: 400, message: 'The search has no peer to ask.' },
   MOSAIC_ERR_API_CONFLICT: { status: 409, message: 'The resource is not in a state that allows this.' },
   MOSAIC_ERR_USER_EXISTS: { status: 409, message: 'A user with that name already exists.' },
+  MOSAIC_ERR_SEARCH_RATE_LIMITED: {
+    status: 429,
+    message: 'You started too many searches in the last minute; wait and try again.',
+  },
+  MOSAIC_ERR_SEARCH_DAILY_LIMIT: {
+    status: 429,
+    message: 'You reached the number of searches allowed per day.',
+  },
 } as const satisfies Record<string, ErrorSpec>;

@@ -5,6 +5,7 @@ import {
   explainFor,
   loadBundle,
   type PolicyContext,
+  policyWarnings,
   runPolicyTests,
   signBundle,
 } from '../../../policies/index.js';
@@ -67,12 +68,15 @@ export const policyCheck: Command = {
   path: ['policy', 'check'],
   positionals: ['DIR'],
   summary:
-    'Validate a policy bundle (every problem with file, line and path) and print its version and digest.',
+    'Validate a policy bundle (every problem with file, line and path), print its version and digest, and warn about summary/record grants without a records quota.',
   options: contextOptions,
   async run(args, io) {
     const ctx = await policyContext(optStr(args, 'config'), optStr(args, 'context'));
     const bundle = loadBundle(args.positionals[0]!, ctx);
     io.out(`bundle ${bundle.version}: ${bundle.normalised.rules.length} rules, digest ${bundle.digest}`);
+    // Warnings leave the exit status at 0: the bundle is valid, and its authors may have meant it.
+    for (const w of policyWarnings(bundle))
+      io.err(`warning: ${w.file ?? ''}${w.line === undefined ? '' : `:${w.line}`}: ${w.message}`);
     return 0;
   },
 };

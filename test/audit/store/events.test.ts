@@ -186,6 +186,17 @@ const SAMPLES: AuditEvent[] = [
     before: '2025-03-01T00:00:00Z',
     purged: 1200,
   },
+  {
+    time: exchange.time,
+    officer: 'system',
+    kind: 'peer-enumeration-suspected',
+    direction: 'local',
+    peer: 'agency-c',
+    since: '2025-03-01T10:00:00.000Z',
+    queries: 420,
+    hitQueries: 380,
+    distinctSubjects: 400,
+  },
 ];
 
 function issuesOf(fn: () => unknown): string[] {

@@ -32,6 +32,7 @@ export const EVENT_KINDS = [
   'key-changed',
   'witness-conflict',
   'ledger-purged',
+  'peer-enumeration-suspected',
 ];
 
 /**
